@@ -1,0 +1,84 @@
+"""Fuzzy intent matching with rapidfuzz over normalized text, with a rejection threshold."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from assistant.intents import IntentSet, Phrase
+
+DEFAULT_THRESHOLD = 78.0
+"""Below this score (0-100) an utterance is out of scope: better a gentle reprompt than a wrong ritual."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict on one utterance."""
+
+    text: str
+    """The utterance as normalized for matching."""
+    intent: str | None
+    """The chosen intent, or None when rejected."""
+    score: float
+    """Score of the best phrase (0-100), kept for logs and `togetherly understand`."""
+    phrase: str | None
+    """The phrase that matched best (normalized)."""
+    alternatives: tuple[tuple[str, float], ...]
+    """Best score per intent, best first (at most three)."""
+
+
+class IntentMatcher:
+    def __init__(self, intents: IntentSet, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.intents = intents
+        self.threshold = threshold
+        self._choices = lru_cache(maxsize=64)(self._build_choices)
+
+    def _build_choices(self, allowed: frozenset[str] | None) -> tuple[list[str], list[Phrase]]:
+        phrases = self.intents.phrases(sorted(allowed) if allowed is not None else None)
+        return [p.text for p in phrases], phrases
+
+    def match(self, utterance: str, allowed: Collection[str] | None = None, threshold: float | None = None) -> Match:
+        """Best intent among `allowed` (all when None), or intent None when nothing scores high enough."""
+        text = self.intents.normalizer.normalize(utterance)
+        cutoff = self.threshold if threshold is None else threshold
+        if not text:
+            return Match(text, None, 0.0, None, ())
+        texts, phrases = self._choices(frozenset(allowed) if allowed is not None else None)
+        # ratio, not WRatio: partial matching would let "start the dishwasher" pass as "start".
+        hits = process.extract(text, texts, scorer=fuzz.ratio, limit=30)
+        best_per_intent: dict[str, tuple[float, str]] = {}
+        for _, score, index in hits:
+            phrase = phrases[index]
+            if phrase.intent not in best_per_intent:
+                best_per_intent[phrase.intent] = (score, phrase.text)
+        ranked = sorted(best_per_intent.items(), key=lambda kv: -kv[1][0])
+        alternatives = tuple((name, round(score, 1)) for name, (score, _) in ranked[:3])
+        if not ranked:
+            return Match(text, None, 0.0, None, ())
+        name, (score, phrase_text) = ranked[0]
+        if score < cutoff:
+            return Match(text, None, score, phrase_text, alternatives)
+        return Match(text, name, score, phrase_text, alternatives)
+
+
+@dataclass(frozen=True)
+class Collision:
+    a: Phrase
+    b: Phrase
+    score: float
+
+
+def find_collisions(intents: IntentSet, near: float = 92.0) -> list[Collision]:
+    """Phrases of different intents that are identical or so close the matcher could confuse them."""
+    phrases = intents.phrases()
+    texts = [p.text for p in phrases]
+    out: list[Collision] = []
+    for i, phrase in enumerate(phrases):
+        for _, score, j in process.extract(phrase.text, texts, scorer=fuzz.ratio, score_cutoff=near, limit=None):
+            other = phrases[j]
+            if j > i and other.intent != phrase.intent:
+                out.append(Collision(phrase, other, score))
+    return sorted(out, key=lambda c: -c.score)

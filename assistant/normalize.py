@@ -1,0 +1,48 @@
+"""Text normalization shared by the matcher (what was heard) and the phrase lists (what can be said)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.data_files import load_model
+
+_NON_WORD = re.compile(r"[^\w' ]+")
+_SPACES = re.compile(r"\s+")
+
+
+class NormalizationData(BaseModel):
+    """`intents/<lang>/normalize.yaml`: filler words dropped and contractions expanded before matching."""
+
+    model_config = ConfigDict(extra="forbid")
+    fillers: list[str] = []
+    contractions: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    fillers: frozenset[str] = frozenset()
+    contractions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Normalizer:
+        data, _ = load_model(path, NormalizationData)
+        return cls(frozenset(w.lower() for w in data.fillers), {k.lower(): v.lower() for k, v in data.contractions.items()})
+
+    def words(self, text: str) -> list[str]:
+        """Lower-case words with punctuation, hyphens and curly quotes folded; contractions kept."""
+        text = text.lower().replace("\u2019", "'").replace("-", " ").replace("_", " ")
+        text = _NON_WORD.sub(" ", text)
+        return [w.strip("'") for w in text.split() if w.strip("'")]
+
+    def normalize(self, text: str) -> str:
+        """The form both phrases and transcripts are compared in."""
+        out: list[str] = []
+        for word in self.words(text):
+            if word in self.fillers:
+                continue
+            out.extend(self.contractions.get(word, word).split())
+        return _SPACES.sub(" ", " ".join(out)).strip()

@@ -1,0 +1,52 @@
+"""Where Togetherly's files live: shipped language data, the user's data and config, speech models."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "togetherly"
+DATA_DIR_ENV = "TOGETHERLY_DATA_DIR"
+MODELS_DIR_ENV = "TOGETHERLY_MODELS_DIR"
+
+
+def language_dir(language: str = "en") -> Path:
+    """The shipped phrase/response data for one language (the repo's `intents/<language>/`)."""
+    try:
+        root = Path(str(resources.files("assistant.lang")))
+    except ModuleNotFoundError:  # running from a source tree that was never installed
+        root = Path(__file__).resolve().parent.parent / "intents"
+    return root / language
+
+
+def data_dir(override: Path | None = None) -> Path:
+    """Notes and config live here: `--data-dir`, else $TOGETHERLY_DATA_DIR, else the platform's data dir."""
+    if override is not None:
+        return override
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def models_dir(override: Path | None = None) -> Path:
+    """Speech models: `--models-dir`, $TOGETHERLY_MODELS_DIR, the checkout's `models/`, else the data dir."""
+    if override is not None:
+        return override
+    env = os.environ.get(MODELS_DIR_ENV)
+    if env:
+        return Path(env)
+    checkout_models = Path(__file__).resolve().parent.parent / "models"
+    if (checkout_models / "README.md").is_file():
+        return checkout_models
+    return data_dir() / "models"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` readable by the owner only (0700); tighten it if it already exists."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
