@@ -1,0 +1,121 @@
+"""Where audio comes from: the microphone, or WAV files fed as the microphone would hear them."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.audio import SAMPLE_RATE, Samples, dithered_silence, iter_wav_blocks
+from assistant.errors import AudioDeviceError, AudioFormatError
+
+BLOCK_SECONDS = 0.05
+
+
+class AudioSource(Protocol):
+    def read(self) -> Samples | None:
+        """The next block of 16 kHz mono int16 audio; None when the source has ended."""
+
+    def drain(self) -> None:
+        """Drop audio captured so far (while the assistant spoke), so it never hears itself."""
+
+    def close(self) -> None: ...
+
+
+class WavFilesSource:
+    """Plays WAV files one after another, each followed by a pause, as if a person spoke them in turn.
+
+    Files are checked up front (a bad one is reported before anything runs) and streamed, not loaded.
+    """
+
+    def __init__(self, paths: Sequence[Path], pause_seconds: float = 2.0) -> None:
+        for path in paths:
+            next(iter_wav_blocks(path), None)  # opens and validates the header, raises AudioFormatError
+        self._paths = list(paths)
+        self._pause = pause_seconds
+        self._blocks = self._generate()
+
+    def _generate(self) -> Iterator[Samples]:
+        block = int(SAMPLE_RATE * BLOCK_SECONDS)
+        for index, path in enumerate(self._paths):
+            yield from iter_wav_blocks(path, BLOCK_SECONDS)
+            pause = dithered_silence(self._pause, seed=index)
+            for start in range(0, pause.size, block):
+                yield pause[start:start + block]
+
+    def read(self) -> Samples | None:
+        return next(self._blocks, None)
+
+    def drain(self) -> None:
+        """Nothing to drop: the files are what was said after each prompt."""
+
+    def close(self) -> None:
+        self._blocks = iter(())
+
+
+def _import_sounddevice() -> Any:
+    # Importing sounddevice raises OSError when PortAudio is missing: only do it when audio is used.
+    try:
+        import sounddevice  # noqa: PLC0415
+    except OSError as exc:
+        raise AudioDeviceError(
+            "PortAudio is not installed, so no microphone or speaker can be used "
+            "(on Debian/Ubuntu: sudo apt-get install libportaudio2). "
+            "Use `togetherly --text` to type instead."
+        ) from exc
+    return sounddevice
+
+
+class MicrophoneSource:
+    """The default input device at 16 kHz mono int16, blocks handed over on a callback queue."""
+
+    def __init__(self, device: int | str | None = None) -> None:
+        sd = _import_sounddevice()
+        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=400)
+        try:
+            self._stream = sd.RawInputStream(
+                samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device,
+                blocksize=int(SAMPLE_RATE * BLOCK_SECONDS), callback=self._callback,
+            )
+            self._stream.start()
+        except Exception as exc:  # PortAudioError, ValueError: no such device
+            raise AudioDeviceError(
+                f"No usable microphone ({exc}). Check `togetherly devices`, plug one in, "
+                "or use `togetherly --text` to type instead."
+            ) from exc
+
+    def _callback(self, data: bytes, frames: int, time: object, status: object) -> None:
+        try:
+            self._queue.put_nowait(bytes(data))
+        except queue.Full:  # we are far behind; dropping old audio beats unbounded memory
+            pass
+
+    def read(self) -> Samples | None:
+        try:
+            data = self._queue.get(timeout=5.0)
+        except queue.Empty as exc:
+            raise AudioDeviceError("The microphone stopped sending audio.") from exc
+        return np.frombuffer(data, dtype=np.int16)
+
+    def drain(self) -> None:
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                return
+
+    def close(self) -> None:
+        self._stream.stop()
+        self._stream.close()
+
+
+def list_devices() -> str:
+    """A printable table of audio devices (what `togetherly devices` shows)."""
+    sd = _import_sounddevice()
+    return str(sd.query_devices())
+
+
+__all__ = ["AudioDeviceError", "AudioFormatError", "AudioSource", "MicrophoneSource", "WavFilesSource", "list_devices"]

@@ -1,0 +1,42 @@
+"""Speech recognition behind one small interface, with pluggable engines (pocketsphinx, Vosk).
+
+A recognizer is streamed: `start()` opens a session for one utterance, audio blocks are fed while the
+person speaks (so decoding overlaps speech), and `finish()` returns the transcript once the
+endpointer says the utterance ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.audio import Samples
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    """Recognized words, lower case; empty when nothing usable was heard (a no-match, not an error)."""
+    confidence: float
+    """0..1: the weakest word's confidence (engine posterior); 0 when nothing was heard."""
+
+
+NOTHING_HEARD = Transcript("", 0.0)
+
+
+class RecognitionSession(Protocol):
+    def feed(self, samples: Samples) -> None:
+        """More 16 kHz mono int16 audio of the current utterance."""
+
+    def finish(self) -> Transcript:
+        """End the utterance and return what was heard."""
+
+
+class Recognizer(Protocol):
+    name: str
+    """Engine name for logs and `togetherly understand`."""
+
+    def start(self, phrases: Sequence[str] | None) -> RecognitionSession:
+        """Begin an utterance. `phrases` restricts recognition to those sentences (command mode, with a
+        garbage path so other speech is not forced onto a phrase); None means open vocabulary."""
