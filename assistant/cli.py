@@ -1,0 +1,147 @@
+"""The `togetherly` command: run the assistant (microphone, WAV files or typed text) and its tools."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant import __version__
+from assistant.errors import TogetherlyError
+
+log = logging.getLogger("togetherly")
+
+DESCRIPTION = """\
+Togetherly: an offline voice companion for couples.
+
+Say "start our check-in" and it guides you both through a high and a low of the day, then keeps what
+you shared on this machine. Nothing ever leaves the machine.
+
+Input: the microphone (default), WAV files (--wav), or typed text (--text).
+Speech recognition: pocketsphinx's bundled US English model works with no download; if a Vosk model
+is present (in the models folder, --model PATH, or $TOGETHERLY_VOSK_MODEL) Vosk is used instead.
+"""
+
+EPILOG = """\
+examples:
+  togetherly                      talk to it through the microphone
+  togetherly --text               type instead of speaking (replies are printed)
+  togetherly --text --speak       type, and hear the replies
+  togetherly --wav a.wav b.wav    feed recordings as if they were spoken, one after another
+  togetherly setup --partner-one Sam --partner-two Alex
+  togetherly notes                list what you have saved (--json for machine-readable)
+  togetherly models download      fetch the small US English Vosk model (the only network use)
+  togetherly intents check        report phrases that collide between intents
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="togetherly", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"togetherly {__version__}")
+    _add_shared_options(parser, None)
+    # Subcommands accept the same options after their name; SUPPRESS keeps them from resetting
+    # a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_shared_options(common, argparse.SUPPRESS)
+    _add_run_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    setup = sub.add_parser("setup", parents=[common], help="set your names and preferences",
+                           description="Write config.yaml: your names and the speech engine. Asks "
+                                       "interactively for anything not given as a flag.")
+    setup.add_argument("--partner-one", metavar="NAME")
+    setup.add_argument("--partner-two", metavar="NAME")
+    setup.add_argument("--engine", choices=["auto", "pocketsphinx", "vosk"])
+
+    notes = sub.add_parser("notes", parents=[common], help="list saved notes",
+                           description="List what Togetherly has saved.")
+    notes.add_argument("--json", action="store_true", help="print the notes as JSON")
+
+    sub.add_parser("devices", parents=[common], help="list audio input and output devices")
+
+    models = sub.add_parser("models", parents=[common], help="manage Vosk speech models")
+    models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    download = models_sub.add_parser("download", parents=[common], help="download and install a Vosk model",
+                                     description="Download a Vosk model (default: the small US English one), "
+                                                 "verify its checksum and unpack it into the models folder. "
+                                                 "This is the only command that uses the network.")
+    download.add_argument("name", nargs="?", help="catalog name (default: small-en-us)")
+    download.add_argument("--url", help="download this zip instead of a catalog entry")
+    download.add_argument("--sha256", help="expected SHA-256 of the zip given with --url")
+    download.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
+    listing = models_sub.add_parser("list", parents=[common], help="list installed and downloadable models")
+    listing.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
+
+    intents = sub.add_parser("intents", parents=[common], help="tools for intent authors")
+    intents_sub = intents.add_subparsers(dest="intents_command", metavar="ACTION", required=True)
+    intents_sub.add_parser("check", parents=[common], help="validate intent files and report colliding phrases")
+    sample = intents_sub.add_parser("sample", parents=[common], help="print every sentence an intent accepts")
+    sample.add_argument("intent", nargs="*", help="intent names (default: all)")
+    intents_sub.add_parser("match", parents=[common],
+                           help="match lines from stdin and print the intent, score and alternatives")
+    return parser
+
+
+def _add_shared_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--data-dir", type=Path, metavar="DIR", default=default,
+                        help="where notes.json and config.yaml live (default: $TOGETHERLY_DATA_DIR or the "
+                             "platform's user data folder)")
+    parser.add_argument("-v", "--verbose", action="count", default=default if default is not None else 0,
+                        help="log what was recognized and matched to stderr (-vv for more); never note text")
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--text", action="store_true", help="type instead of speaking; replies are printed")
+    source.add_argument("--wav", nargs="+", type=Path, metavar="FILE",
+                        help="WAV files fed in order as the microphone would hear them (any rate or channels)")
+    voice = parser.add_mutually_exclusive_group()
+    voice.add_argument("--speak", dest="speak", action="store_true", default=None,
+                       help="speak replies aloud (default with the microphone)")
+    voice.add_argument("--no-speak", dest="speak", action="store_false", help="only print replies")
+    parser.add_argument("--save-speech", type=Path, metavar="DIR",
+                        help="write each spoken reply as a numbered WAV file in DIR instead of playing it")
+    parser.add_argument("--engine", choices=["auto", "pocketsphinx", "vosk"],
+                        help="speech engine (default from config: auto = Vosk if a model is present)")
+    parser.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder (implies Vosk)")
+    parser.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
+    parser.add_argument("--partner-one", metavar="NAME", help="first partner's name for this session")
+    parser.add_argument("--partner-two", metavar="NAME", help="second partner's name for this session")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return _dispatch(args)
+    except TogetherlyError as exc:
+        print(f"togetherly: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nGood night.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from assistant import commands  # noqa: PLC0415 - keeps `--help` fast
+
+    if args.command == "setup":
+        return commands.setup(args.data_dir, args.partner_one, args.partner_two, args.engine)
+    if args.command == "notes":
+        return commands.show_notes(args.data_dir, as_json=args.json)
+    if args.command == "devices":
+        return commands.devices()
+    if args.command == "models":
+        if args.models_command == "download":
+            return commands.models_download(args.name, args.models_dir, args.url, args.sha256)
+        return commands.models_list(args.models_dir)
+    if args.command == "intents":
+        return commands.intents_tool(args.intents_command, getattr(args, "intent", []))
+    return commands.run(args)
+
+
+__all__ = ["build_parser", "main"]

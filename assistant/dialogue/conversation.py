@@ -1,0 +1,173 @@
+"""The context every flow talks through: speak a line, ask for an answer or a choice, with stop,
+repeat, help, skip and silence handled the same way at every prompt.
+
+Flows read like a script (`ctx.ask_answer("checkin.ask_high", name=...)`) and raise nothing of their
+own: `FlowCancelled` arrives when the couple says stop, `EndOfInput` when the input is finished.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.clock import Clock
+from assistant.config import Settings
+from assistant.errors import NotesError
+from assistant.listener import Heard, Listener, ListenMode, ListenRequest
+from assistant.matcher import IntentMatcher, Match
+from assistant.notes import Note
+from assistant.responses import Responses
+from assistant.speaker import Speaker
+from assistant.store import NotesStore
+
+log = logging.getLogger(__name__)
+
+FLOW_COMMANDS = ("stop", "repeat", "help")
+PAUSE_COMMANDS = ("continue", "stop", "repeat", "help")
+MAX_REPROMPTS = 2
+
+
+class FlowCancelled(Exception):
+    """The couple said stop or cancel."""
+
+
+class EndOfInput(Exception):
+    """The input is finished (end of typed input, or of the WAV files)."""
+
+
+@dataclass(frozen=True)
+class Tuning:
+    command_timeout_s: float = 8.0
+    answer_timeout_s: float = 12.0
+    min_command_confidence: float = 0.5
+    """Below this engine confidence a command is rejected rather than acted on."""
+    answer_command_threshold: float = 90.0
+    """A free answer is taken as a command (stop, skip, ...) only when it is nearly exactly one."""
+
+
+@dataclass
+class Conversation:
+    listener: Listener
+    speaker: Speaker
+    matcher: IntentMatcher
+    responses: Responses
+    clock: Clock
+    store: NotesStore
+    settings: Settings
+    tuning: Tuning = field(default_factory=Tuning)
+    help_key: str = "core.help_idle"
+    """The line `help` says in the current flow; flows set their own."""
+    last_line: str = ""
+
+    # -- speaking -------------------------------------------------------------------------------
+    def line(self, key: str, **values: object) -> str:
+        return self.responses.render(key, **self._names(), **values)
+
+    def say(self, key: str, **values: object) -> str:
+        text = self.line(key, **values)
+        self.speaker.say(text)
+        return text
+
+    def _names(self) -> dict[str, str]:
+        return {"partner_one": self.settings.partner_one, "partner_two": self.settings.partner_two}
+
+    # -- listening ------------------------------------------------------------------------------
+    def phrases_for(self, intents: Sequence[str]) -> tuple[str, ...]:
+        return tuple(p.spoken for p in self.matcher.intents.phrases(intents))
+
+    def hear_command(self, intents: Sequence[str], timeout_s: float | None) -> tuple[Heard, Match | None]:
+        """Listen in command mode for one of `intents`; the match is None on silence or end."""
+        heard = self.listener.listen(ListenRequest(ListenMode.COMMAND, self.phrases_for(intents), timeout_s))
+        if heard.status != "speech":
+            return heard, None
+        match = self.matcher.match(heard.text, intents)
+        if match.intent is not None and heard.confidence < self.tuning.min_command_confidence:
+            log.info("rejected %s: engine confidence %.2f", match.intent, heard.confidence)
+            match = Match(match.text, None, match.score, match.phrase, match.alternatives)
+        log.info("heard command: intent=%s score=%.1f confidence=%.2f recognize_ms=%.0f",
+                 match.intent, match.score, heard.confidence, heard.recognize_ms)
+        return heard, match
+
+    def ask_answer(self, key: str, skippable: bool = True, **values: object) -> str | None:
+        """Ask an open question; the answer's text, or None when skipped."""
+        intent, text = self._exchange(self.say(key, **values), None, skippable)
+        return None if intent == "skip" else text
+
+    def ask_choice(self, key: str, choices: Sequence[str], skippable: bool = False, **values: object) -> str:
+        """Ask for one of `choices` (intent names); returns the chosen intent (or 'skip')."""
+        intent, _ = self._exchange(self.say(key, **values), choices, skippable)
+        return intent
+
+    def _exchange(self, prompt: str, choices: Sequence[str] | None, skippable: bool) -> tuple[str, str]:
+        self.last_line = prompt
+        commands = FLOW_COMMANDS + (("skip",) if skippable else ())
+        silences = 0
+        while True:
+            if choices is not None:
+                heard, match = self.hear_command([*commands, *choices], self.tuning.command_timeout_s)
+            else:
+                heard = self.listener.listen(ListenRequest(ListenMode.ANSWER, (), self.tuning.answer_timeout_s))
+                match = self._command_in_answer(heard, commands)
+            if heard.status == "end":
+                raise EndOfInput
+            if heard.status == "silence":
+                silences += 1
+                if silences <= MAX_REPROMPTS:
+                    self.say(f"core.reprompt_{silences}", prompt=prompt)
+                else:
+                    self._pause(prompt)
+                    silences = 0
+                continue
+            intent = match.intent if match else None
+            if intent == "stop":
+                raise FlowCancelled
+            if intent == "repeat":
+                self.speaker.say(prompt)
+            elif intent == "help":
+                self.say(self.help_key)
+                self.say("core.help_commands_skip" if skippable else "core.help_commands")
+            elif intent is not None:
+                return intent, heard.text
+            elif choices is None and heard.text:
+                return "answer", heard.text
+            else:
+                self.say("core.didnt_catch_in_flow")
+
+    def _command_in_answer(self, heard: Heard, commands: Sequence[str]) -> Match | None:
+        """A free answer that is (nearly exactly) a command is taken as that command."""
+        if heard.status != "speech":
+            return None
+        match = self.matcher.match(heard.text, commands, threshold=self.tuning.answer_command_threshold)
+        log.info("heard answer: command=%s score=%.1f recognize_ms=%.0f", match.intent, match.score,
+                 heard.recognize_ms)  # never the answer's words: they are private
+        return match if match.intent else None
+
+    def _pause(self, prompt: str) -> None:
+        """After repeated silence: wait, without nagging, until the couple says continue (or stop)."""
+        self.say("core.paused")
+        while True:
+            heard, match = self.hear_command(PAUSE_COMMANDS, None)
+            if heard.status == "end":
+                raise EndOfInput
+            intent = match.intent if match else None
+            if intent == "stop":
+                raise FlowCancelled
+            if intent in ("continue", "repeat"):
+                self.speaker.say(prompt)
+                return
+            if intent == "help":
+                self.say("core.help_paused")
+            elif heard.status == "speech":
+                self.say("core.didnt_catch_paused")
+
+    # -- notes ----------------------------------------------------------------------------------
+    def save_note(self, note: Note) -> bool:
+        """Save, telling the couple if it failed; the conversation goes on either way."""
+        try:
+            self.store.add(note)
+        except NotesError as exc:
+            log.error("could not save a %s note: %s", note.kind, exc)
+            self.say("core.save_failed")
+            return False
+        return True

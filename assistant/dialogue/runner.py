@@ -1,0 +1,59 @@
+"""The top-level loop: wait for a ritual to be asked for, run it, and go back to waiting."""
+
+from __future__ import annotations
+
+import logging
+
+from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled
+from assistant.flows import FlowRegistry
+
+log = logging.getLogger(__name__)
+
+IDLE_COMMANDS = ("help", "what_can_you_do", "goodbye")
+
+
+class Assistant:
+    def __init__(self, ctx: Conversation, flows: FlowRegistry) -> None:
+        self.ctx = ctx
+        self.flows = flows
+
+    def idle_intents(self) -> list[str]:
+        return [*self.flows.triggers(), *IDLE_COMMANDS]
+
+    def run(self) -> int:
+        ctx = self.ctx
+        ctx.say("core.welcome")
+        while True:
+            heard, match = ctx.hear_command(self.idle_intents(), None)
+            if heard.status == "end":
+                ctx.say("core.goodbye")
+                return 0
+            if heard.status == "silence":
+                continue
+            intent = match.intent if match else None
+            if intent is None:
+                ctx.say("core.didnt_catch_idle")
+            elif intent in ("help", "what_can_you_do"):
+                self.describe()
+            elif intent == "goodbye":
+                ctx.say("core.goodbye")
+                return 0
+            else:
+                flow = self.flows.for_intent(intent)
+                if flow is None:
+                    continue
+                log.info("starting flow %s", flow.name)
+                try:
+                    flow.run(ctx)
+                except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
+                    ctx.say("core.stopped")
+                except EndOfInput:
+                    ctx.say("core.goodbye")
+                    return 0
+                ctx.say("core.after_flow")
+
+    def describe(self) -> None:
+        self.ctx.say("core.capabilities_intro")
+        for flow in self.flows.flows:
+            self.ctx.say(flow.summary_key)
+        self.ctx.say("core.capabilities_outro")
