@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -27,3 +27,23 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now().astimezone()
+
+
+class ManualClock:
+    """A clock that moves only when told (or when slept on), for deterministic tests and soak runs."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._t = 1000.0
+        self._start = start or datetime(2026, 1, 15, 21, 0).astimezone()
+
+    def monotonic(self) -> float:
+        return self._t
+
+    def sleep(self, seconds: float) -> None:
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self._t += max(0.0, seconds)
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._t - 1000.0)

@@ -10,6 +10,7 @@ from pathlib import Path
 from assistant import paths
 from assistant.config import Settings, load_settings, save_settings
 from assistant.errors import TogetherlyError
+from assistant.notes import AnswerNote, CheckInNote, Note
 from assistant.store import NotesStore
 
 
@@ -60,7 +61,7 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     if speak or args.save_speech:
         speakers.append(_voice(args.save_speech))
 
-    store = NotesStore.in_dir(paths.ensure_private_dir(data_dir), on_problem=_report)
+    store = NotesStore.in_dir(paths.ensure_private_dir(data_dir), report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
                        responses=responses, clock=SystemClock(), store=store, settings=settings)
     return Assistant(ctx, default_flows()), source
@@ -106,7 +107,7 @@ def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str |
 
 
 def show_notes(data_dir: Path | None, as_json: bool) -> int:
-    store = NotesStore.in_dir(paths.data_dir(data_dir), on_problem=_report)
+    store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
     notes = store.load()
     if as_json:
         print(json.dumps(notes.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -115,13 +116,24 @@ def show_notes(data_dir: Path | None, as_json: bool) -> int:
         print("No notes yet. Say \"start our check-in\" to make your first one.")
         return 0
     for note in notes.notes:
-        when = note.created_at.strftime("%Y-%m-%d %H:%M")
-        status = "" if note.completed else " (stopped early)"
-        print(f"{when}  check-in{status}  [{note.id}]")
-        for part in note.partners:
-            print(f"    {part.partner}: high: {part.high or '(skipped)'}")
-            print(f"    {' ' * len(part.partner)}  low:  {part.low or '(skipped)'}")
+        print(describe_note(note))
     return 0
+
+
+def describe_note(note: Note) -> str:
+    """A few readable lines for one note, as `togetherly notes` prints it."""
+    when = note.created_at.strftime("%Y-%m-%d %H:%M")
+    if isinstance(note, CheckInNote):
+        status = "" if note.completed else " (stopped early)"
+        lines = [f"{when}  check-in{status}  [{note.id}]"]
+        for part in note.partners:
+            lines.append(f"    {part.partner}: high: {part.high or '(skipped)'}")
+            lines.append(f"    {' ' * len(part.partner)}  low:  {part.low or '(skipped)'}")
+        return "\n".join(lines)
+    if isinstance(note, AnswerNote):
+        return f"{when}  answer  [{note.id}]\n    Q: {note.question}\n    A: {note.text}"
+    who = f"{note.partner}: " if note.partner else ""
+    return f"{when}  {note.kind}  [{note.id}]\n    {who}{note.text}"
 
 
 def devices() -> int:

@@ -6,8 +6,10 @@ and a fresh store is started beside it.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
@@ -16,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.errors import NotesError
-from assistant.notes import Note, NotesFile
+from assistant.notes import SCHEMA_VERSION, Note, NotesFile, migrate
 from assistant.paths import ensure_private_dir
 
 log = logging.getLogger(__name__)
@@ -25,13 +27,13 @@ NOTES_FILE_NAME = "notes.json"
 
 
 class NotesStore:
-    def __init__(self, path: Path, on_problem: Callable[[str], None] | None = None) -> None:
+    def __init__(self, path: Path, report: Callable[[str], None] | None = None) -> None:
         self.path = path
-        self._on_problem = on_problem or (lambda message: log.warning("%s", message))
+        self._report = report or (lambda message: log.warning("%s", message))
 
     @classmethod
-    def in_dir(cls, directory: Path, on_problem: Callable[[str], None] | None = None) -> NotesStore:
-        return cls(directory / NOTES_FILE_NAME, on_problem)
+    def in_dir(cls, directory: Path, report: Callable[[str], None] | None = None) -> NotesStore:
+        return cls(directory / NOTES_FILE_NAME, report)
 
     def load(self) -> NotesFile:
         """The stored notes; an unreadable file is moved aside (reported) and an empty store returned."""
@@ -42,21 +44,45 @@ class NotesStore:
         except OSError as exc:
             raise NotesError(f"cannot read the notes file {self.path}: {exc.strerror or exc}") from exc
         try:
-            return NotesFile.model_validate_json(raw)
-        except ValidationError as exc:
+            data = json.loads(raw)
+            version = data.get("schema_version", 1) if isinstance(data, dict) else None
+            if isinstance(version, int) and version > SCHEMA_VERSION:
+                raise NotesError(
+                    f"The notes file {self.path} was written by a newer Togetherly (schema {version}, this one "
+                    f"knows {SCHEMA_VERSION}). Update Togetherly; the file was left untouched."
+                )
+            if isinstance(version, int) and version < SCHEMA_VERSION:
+                return self._migrate(data, version)
+            return NotesFile.model_validate(data)
+        except (ValueError, ValidationError) as exc:
             moved = self._move_aside()
             # Only the error's kind, never the content: notes are private.
-            self._on_problem(
-                f"The notes file {self.path} could not be read ({exc.error_count()} problem(s), first: "
-                f"{exc.errors()[0]['type']}). It was moved to {moved.name} and nothing in it was deleted; "
-                "new notes go to a fresh file."
+            reason = f"first problem: {exc.errors()[0]['type']}" if isinstance(exc, ValidationError) else "not JSON"
+            self._report(
+                f"The notes file {self.path} could not be read ({reason}). It was moved to {moved.name} and "
+                "nothing in it was deleted; new notes go to a fresh file."
             )
             return NotesFile()
 
-    def add(self, note: Note) -> None:
-        notes = self.load()
-        notes.notes.append(note)
+    def _migrate(self, data: dict[str, object], version: int) -> NotesFile:
+        notes = NotesFile.model_validate(migrate(dict(data)))
+        backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        if not backup.exists():  # keep the original as it was, once
+            shutil.copy2(self.path, backup)
+            backup.chmod(0o600)
         self.save(notes)
+        self._report(f"The notes file was upgraded from version {version}; the original is kept as {backup.name}.")
+        return notes
+
+    def update(self, change: Callable[[NotesFile], None]) -> NotesFile:
+        """Read, change and write back in one step."""
+        notes = self.load()
+        change(notes)
+        self.save(notes)
+        return notes
+
+    def add(self, note: Note) -> None:
+        self.update(lambda notes: notes.notes.append(note))
 
     def save(self, notes: NotesFile) -> None:
         """Write atomically: a temp file in the same directory, fsync, rename, fsync the directory."""

@@ -1,0 +1,82 @@
+"""Drive the real dialogue stack from a script of typed lines, collecting what was said.
+
+The listener is the real TextListener over a string, the speaker the real PrintSpeaker over a string,
+the store a real file in a temporary directory: only time can be replaced (ManualClock).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.clock import Clock, ManualClock
+from assistant.config import Settings
+from assistant.dialogue.conversation import Conversation
+from assistant.dialogue.runner import Assistant
+from assistant.flows import default_flows
+from assistant.intents import IntentSet
+from assistant.listener import Listener, TextListener
+from assistant.matcher import IntentMatcher
+from assistant.paths import language_dir
+from assistant.responses import Responses
+from assistant.speaker import PrintSpeaker
+from assistant.store import NotesStore
+
+_INTENTS = IntentSet.load_dir(language_dir())
+_RESPONSES_DIR = language_dir() / "responses"
+
+
+@dataclass
+class Session:
+    ctx: Conversation
+    output: io.StringIO
+    store: NotesStore
+
+    @property
+    def lines(self) -> list[str]:
+        prefix = "Togetherly: "
+        return [line[len(prefix):] if line.startswith(prefix) else line
+                for line in self.output.getvalue().splitlines()]
+
+    def said(self, fragment: str) -> bool:
+        return any(fragment in line for line in self.lines)
+
+    def variants(self, key: str, **values: object) -> list[str]:
+        """Every way the line `key` can be said, filled in as the conversation would."""
+        names = {"partner_one": self.ctx.settings.partner_one, "partner_two": self.ctx.settings.partner_two}
+        return [v.format(**names, **values) for v in self.ctx.responses.all_variants(key)]
+
+    def count(self, key: str, **values: object) -> int:
+        """How many times a line of `key` was said."""
+        options = set(self.variants(key, **values))
+        return sum(line in options for line in self.lines)
+
+
+def responses(seed: int = 0) -> Responses:
+    return Responses.load_dir(_RESPONSES_DIR, random.Random(seed))
+
+
+def make_session(data_dir: Path, script: list[str] | None = None, *, listener: Listener | None = None,
+                 clock: Clock | None = None, settings: Settings | None = None, seed: int = 0) -> Session:
+    output = io.StringIO()
+    store = NotesStore.in_dir(data_dir)
+    text_in = io.StringIO("".join(line + "\n" for line in (script or [])))
+    ctx = Conversation(
+        listener=listener or TextListener(text_in),
+        speaker=PrintSpeaker(output),
+        matcher=IntentMatcher(_INTENTS),
+        responses=responses(seed),
+        clock=clock or ManualClock(),
+        store=store,
+        settings=settings or Settings(partner_one="Sam", partner_two="Alex"),
+    )
+    return Session(ctx, output, store)
+
+
+def run_assistant(data_dir: Path, script: list[str], **kwargs: object) -> Session:
+    """The whole loop, from the welcome to the goodbye, over a script."""
+    session = make_session(data_dir, script, **kwargs)  # type: ignore[arg-type]
+    assert Assistant(session.ctx, default_flows()).run() == 0
+    return session
