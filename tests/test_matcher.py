@@ -1,0 +1,71 @@
+"""Intent matching over the shipped phrase data."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intents import IntentSet
+from assistant.matcher import IntentMatcher, find_collisions
+from assistant.paths import language_dir
+
+INTENTS = IntentSet.load_dir(language_dir())
+MATCHER = IntentMatcher(INTENTS)
+
+OUT_OF_SCOPE = [
+    "what's the weather", "play some jazz", "order a pizza", "turn on the lights", "set an alarm for seven",
+    "start the dishwasher", "stop the car", "what's the next train", "call my mother",
+    "how tall is mount everest", "add milk to the shopping list", "i need a break from work emails",
+]
+
+
+def test_every_phrase_matches_its_own_intent() -> None:
+    wrong = [(p.spoken, p.intent, MATCHER.match(p.spoken).intent) for p in INTENTS.phrases()
+             if MATCHER.match(p.spoken).intent != p.intent]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("sentence", OUT_OF_SCOPE)
+def test_out_of_scope_sentences_are_rejected(sentence: str) -> None:
+    match = MATCHER.match(sentence)
+    assert match.intent is None, (sentence, match)
+    assert match.score < MATCHER.threshold
+
+
+@pytest.mark.parametrize(("heard", "intent"), [
+    ("start are check in", "start_checkin"),      # a recognizer's typical slip
+    ("star our check in", "start_checkin"),
+    ("lets check in", "start_checkin"),
+    ("Let's check in!", "start_checkin"),
+    ("um can we do our check-in", "start_checkin"),
+    ("repeat that please", "repeat"),
+    ("yes please", "yes"),
+    ("yeah sure", "yes"),
+    ("no thank you", "no"),
+    ("next one", "next"),
+    ("what can you do", "what_can_you_do"),
+    ("could you repeat that", "repeat"),
+])
+def test_paraphrases_and_small_recognition_errors_still_match(heard: str, intent: str) -> None:
+    assert MATCHER.match(heard).intent == intent
+
+
+def test_matching_is_restricted_to_the_allowed_intents() -> None:
+    assert MATCHER.match("yes please", allowed=["stop", "repeat"]).intent is None
+    assert MATCHER.match("yes please", allowed=["yes", "no"]).intent == "yes"
+
+
+def test_match_keeps_score_and_ranked_alternatives() -> None:
+    match = MATCHER.match("start our check in")
+    assert match.intent == "start_checkin" and match.score == 100.0
+    assert match.alternatives[0] == ("start_checkin", 100.0)
+    assert len(match.alternatives) <= 3
+    assert all(a[1] >= b[1] for a, b in zip(match.alternatives, match.alternatives[1:], strict=False))
+
+
+def test_empty_and_punctuation_only_input_is_rejected() -> None:
+    for text in ["", "   ", "?!", "\x00\x07"]:
+        assert MATCHER.match(text).intent is None
+
+
+def test_shipped_intents_have_no_collisions() -> None:
+    assert [(c.a.spoken, c.a.intent, c.b.spoken, c.b.intent) for c in find_collisions(INTENTS)] == []
