@@ -115,7 +115,10 @@ class MicrophoneSource:
 def list_devices() -> str:
     """A printable table of audio devices (what `togetherly devices` shows)."""
     sd = _import_sounddevice()
-    return str(sd.query_devices())
+    devices = sd.query_devices()
+    if len(devices) == 0:
+        return "No audio devices found. Plug in a microphone and speaker, or use `togetherly --text`."
+    return str(devices)
 
 
 __all__ = ["AudioDeviceError", "AudioFormatError", "AudioSource", "MicrophoneSource", "WavFilesSource", "list_devices"]
