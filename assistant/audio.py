@@ -48,7 +48,7 @@ def iter_wav_blocks(path: Path, block_seconds: float = 0.1) -> Iterator[Samples]
     if not path.exists():
         raise AudioFormatError(f"{path}: no such file")
     try:
-        wav = wave.open(str(path), "rb")
+        wav = wave.open(str(path), "rb")  # noqa: SIM115 - opened here to map its errors, closed by `with` below
     except (wave.Error, EOFError) as exc:
         raise AudioFormatError(
             f"{path} is not a readable PCM WAV file ({exc}); convert it with e.g. "

@@ -30,7 +30,8 @@ class Normalizer:
     @classmethod
     def load(cls, path: Path) -> Normalizer:
         data, _ = load_model(path, NormalizationData)
-        return cls(frozenset(w.lower() for w in data.fillers), {k.lower(): v.lower() for k, v in data.contractions.items()})
+        contractions = {k.lower(): v.lower() for k, v in data.contractions.items()}
+        return cls(frozenset(w.lower() for w in data.fillers), contractions)
 
     def words(self, text: str) -> list[str]:
         """Lower-case words with punctuation, hyphens and curly quotes folded; contractions kept."""

@@ -11,7 +11,7 @@ import string
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import Field, RootModel
 
 from assistant.data_files import line_for, load_model
 from assistant.errors import DataFileError

@@ -89,7 +89,7 @@ def test_float_wav_is_refused_with_a_conversion_hint(tmp_path: Path) -> None:
 def test_wav_source_checks_every_file_before_starting(tmp_path: Path) -> None:
     good = write(tmp_path / "good.wav", 16000, 1, 2)
     (tmp_path / "bad.wav").write_text("nope")
-    with pytest.raises(AudioFormatError, match="bad.wav"):
+    with pytest.raises(AudioFormatError, match=r"bad\.wav"):
         WavFilesSource([good, tmp_path / "bad.wav"])
 
 

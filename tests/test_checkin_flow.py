@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.harness import Session, make_session, run_assistant
-
 from assistant.flows.checkin import CheckInFlow
 from assistant.notes import CheckInNote
+from tests.harness import Session, make_session, run_assistant
 
 
 def checkins(session: Session) -> list[CheckInNote]:

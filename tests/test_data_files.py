@@ -49,22 +49,22 @@ def test_bad_intent_files_are_reported_with_file_and_line(tmp_path: Path, body: 
 def test_the_same_intent_in_two_files_is_reported(tmp_path: Path) -> None:
     intent_dir(tmp_path, "intents:\n  a:\n    sentences: [hi]\n", "one.yaml")
     (tmp_path / "two.yaml").write_text("intents:\n  a:\n    sentences: [hello]\n")
-    with pytest.raises(DataFileError, match="also defined in one.yaml"):
+    with pytest.raises(DataFileError, match=r"also defined in one\.yaml"):
         IntentSet.load_dir(tmp_path)
 
 
 def test_bad_response_files_name_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text("greet:\n  - \"Hi {name\"\n")
-    with pytest.raises(DataFileError, match=r"r.yaml:2: bad placeholder"):
+    with pytest.raises(DataFileError, match=r"r\.yaml:2: bad placeholder"):
         Responses.load_dir(tmp_path)
     (tmp_path / "r.yaml").write_text("greet: []\n")
-    with pytest.raises(DataFileError, match=r"r.yaml:1: greet"):
+    with pytest.raises(DataFileError, match=r"r\.yaml:1: greet"):
         Responses.load_dir(tmp_path)
 
 
 def test_every_shipped_response_renders_with_the_standard_names() -> None:
     responses = Responses.load_dir(language_dir() / "responses")
     assert "checkin.greet" in responses
-    for key in responses.keys():
+    for key in responses.keys():  # noqa: SIM118 - Responses is not a dict
         for variant in responses.all_variants(key):
             assert variant.strip(), key

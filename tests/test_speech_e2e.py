@@ -10,14 +10,14 @@ import wave
 from pathlib import Path
 
 import pytest
-from tests.harness import run_assistant
-from tests.speech_fixtures import recognize, synthesize, with_silence
 
 from assistant.audio import dithered_silence, read_wav
 from assistant.audio_in import WavFilesSource
 from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.listener import SpeechListener
 from assistant.notes import CheckInNote
+from tests.harness import run_assistant
+from tests.speech_fixtures import recognize, synthesize, with_silence
 
 pytestmark = pytest.mark.audio
 
