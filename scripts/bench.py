@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -144,8 +143,10 @@ def bench_startup(engine: str, wav: Path, repeats: int, extra: list[str]) -> lis
             assert proc.stdout is not None
             proc.stdout.readline()
             times.append(time.perf_counter() - start)
-            proc.communicate(timeout=300)
-            peaks.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+            proc.stdout.read()
+            _, _, usage = os.wait4(proc.pid, 0)  # this child's own peak, not the largest of all children
+            proc.returncode = 0
+            peaks.append(usage.ru_maxrss / 1024)
     return [engine, f"{statistics.median(times) * 1000:.0f}", f"{max(peaks):.0f}"]
 
 
