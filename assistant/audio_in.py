@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import queue
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -10,14 +12,18 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.audio import SAMPLE_RATE, Samples, dithered_silence, iter_wav_blocks
+from assistant.clock import ManualClock
 from assistant.errors import AudioDeviceError, AudioFormatError
 
 BLOCK_SECONDS = 0.05
+STALL_SECONDS = 5.0
+"""A microphone silent this long (no blocks at all, not quiet audio) has stopped working."""
 
 
 class AudioSource(Protocol):
-    def read(self) -> Samples | None:
-        """The next block of 16 kHz mono int16 audio; None when the source has ended."""
+    def read(self, timeout: float | None = None) -> Samples | None:
+        """The next block of 16 kHz mono int16 audio; None when the source has ended. With a timeout
+        (seconds), an empty block when nothing arrived in time, so a listener can meet a deadline."""
 
     def drain(self) -> None:
         """Drop audio captured so far (while the assistant spoke), so it never hears itself."""
@@ -31,7 +37,13 @@ class WavFilesSource:
     Files are checked up front (a bad one is reported before anything runs) and streamed, not loaded.
     """
 
-    def __init__(self, paths: Sequence[Path], pause_seconds: float = 2.0) -> None:
+    def __init__(self, paths: Sequence[Path], pause_seconds: float = 2.0,
+                 clock: ManualClock | None = None) -> None:
+        """With a `clock`, time follows the audio: each block read advances it by the block's length,
+        so timers run in audio time, deterministically and as fast as the files can be read. A read
+        with a timeout then returns no more audio than fits before it, as a microphone would."""
+        self._clock = clock
+        self._held: Samples | None = None
         for path in paths:
             next(iter_wav_blocks(path), None)  # opens and validates the header, raises AudioFormatError
         self._paths = list(paths)
@@ -46,8 +58,17 @@ class WavFilesSource:
             for start in range(0, pause.size, block):
                 yield pause[start:start + block]
 
-    def read(self) -> Samples | None:
-        return next(self._blocks, None)
+    def read(self, timeout: float | None = None) -> Samples | None:
+        block, self._held = (self._held if self._held is not None else next(self._blocks, None)), None
+        if block is None or self._clock is None:
+            return block
+        if timeout is not None:
+            # Up to the sample at or just after the timeout (at least one, so time always moves on).
+            fits = max(1, math.ceil(timeout * SAMPLE_RATE - 1e-6))
+            if fits < block.size:
+                block, self._held = block[:fits], block[fits:]
+        self._clock.advance(block.size / SAMPLE_RATE)
+        return block
 
     def drain(self) -> None:
         """Nothing to drop: the files are what was said after each prompt."""
@@ -88,15 +109,16 @@ class MicrophoneSource:
             ) from exc
 
     def _callback(self, data: bytes, frames: int, time: object, status: object) -> None:
-        try:
+        with contextlib.suppress(queue.Full):  # we are far behind: dropping audio beats unbounded memory
             self._queue.put_nowait(bytes(data))
-        except queue.Full:  # we are far behind; dropping old audio beats unbounded memory
-            pass
 
-    def read(self) -> Samples | None:
+    def read(self, timeout: float | None = None) -> Samples | None:
+        wait = STALL_SECONDS if timeout is None else min(timeout, STALL_SECONDS)
         try:
-            data = self._queue.get(timeout=5.0)
+            data = self._queue.get(timeout=wait)
         except queue.Empty as exc:
+            if timeout is not None and timeout <= STALL_SECONDS:
+                return np.zeros(0, dtype=np.int16)
             raise AudioDeviceError("The microphone stopped sending audio.") from exc
         return np.frombuffer(data, dtype=np.int16)
 

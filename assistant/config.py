@@ -15,6 +15,8 @@ from assistant.paths import ensure_private_dir
 CONFIG_FILE_NAME = "config.yaml"
 
 Engine = Literal["auto", "pocketsphinx", "vosk"]
+EveningStep = Literal["checkin", "appreciation", "question", "hug", "good_night"]
+EVENING_STEPS: tuple[EveningStep, ...] = ("checkin", "appreciation", "question", "hug", "good_night")
 
 
 class Settings(BaseModel):
@@ -24,6 +26,10 @@ class Settings(BaseModel):
     engine: Engine = "auto"
     """auto: Vosk when a model is present, else pocketsphinx's bundled English model."""
     vosk_model: Path | None = None
+    break_minutes: int = Field(default=20, ge=1, le=240)
+    """Length of a calm-down break; about twenty minutes lets a racing heart settle."""
+    evening_steps: list[EveningStep] = Field(default_factory=lambda: list(EVENING_STEPS), min_length=1)
+    """The bedside evening ritual's steps, in the order they run (leave one out to drop it)."""
 
     @property
     def partners(self) -> tuple[str, str]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+import io
+import os
+import select
 import sys
 import time
 from collections import deque
@@ -13,6 +16,7 @@ import numpy as np
 
 from assistant.audio import SAMPLE_RATE, Samples
 from assistant.audio_in import AudioSource
+from assistant.clock import Clock, SystemClock
 from assistant.endpointer import (
     ANSWER_ENDPOINTING,
     COMMAND_ENDPOINTING,
@@ -37,12 +41,16 @@ class ListenRequest:
     """In COMMAND mode, every sentence that could be meant (the grammar)."""
     timeout_s: float | None = 8.0
     """How long to wait for speech to start; None waits for ever."""
+    deadline: float | None = None
+    """Monotonic time (on the listener's clock) at which to give up, even mid-utterance: timers end
+    on time whatever is being said. None: no deadline."""
 
 
 @dataclass(frozen=True)
 class Heard:
-    status: Literal["speech", "silence", "end"]
-    """speech: something was said; silence: nothing before the timeout; end: the input is finished."""
+    status: Literal["speech", "silence", "end", "deadline"]
+    """speech: something was said; silence: nothing before the timeout; end: the input is finished;
+    deadline: the request's deadline came first."""
     text: str = ""
     confidence: float = 0.0
     recognize_ms: float = 0.0
@@ -51,6 +59,8 @@ class Heard:
 
 END = Heard("end")
 SILENCE = Heard("silence")
+DEADLINE = Heard("deadline")
+_NO_FRAME = np.zeros(0, dtype=np.int16)
 
 
 class Listener(Protocol):
@@ -58,20 +68,68 @@ class Listener(Protocol):
 
 
 class TextListener:
-    """Typed input: one line is one utterance, an empty line is silence, end of input ends the session."""
+    """Typed input: one line is one utterance, an empty line is silence, end of input ends the session.
 
-    def __init__(self, stream: TextIO | None = None, prompt: str = "you> ") -> None:
+    With a deadline, a real terminal or pipe is waited on with select() until the deadline on `clock`.
+    A stream that cannot be waited on (a script in a StringIO) cannot wait either: there a blank line
+    stands for "nothing was said until the deadline" and the clock is slept (a ManualClock advances).
+    """
+
+    def __init__(self, stream: TextIO | None = None, prompt: str = "you> ",
+                 clock: Clock | None = None) -> None:
         self._stream = stream or sys.stdin
         self._prompt = prompt if self._stream.isatty() else ""
+        self.clock: Clock = clock or SystemClock()
+        self._fd = _waitable_fd(self._stream)
+        self._buffer = b""
+        self._eof = False
 
     def listen(self, request: ListenRequest) -> Heard:
+        deadline = request.deadline
+        if deadline is not None and self.clock.monotonic() >= deadline:
+            return DEADLINE
         if self._prompt:
             print(self._prompt, end="", flush=True)
-        line = self._stream.readline()
+        line = self._stream.readline() if self._fd is None else self._read_line(deadline)
+        if line is None:
+            if self._prompt:
+                print(flush=True)  # the timer spoke over an empty prompt: start a fresh line
+            return DEADLINE
         if not line:
             return END
         text = line.strip()
-        return Heard("speech", text, 1.0) if text else SILENCE
+        if text:
+            return Heard("speech", text, 1.0)
+        if deadline is not None and self._fd is None:
+            self.clock.sleep(deadline - self.clock.monotonic())
+            return DEADLINE
+        return SILENCE
+
+    def _read_line(self, deadline: float | None) -> str | None:
+        """The next line ("" at end of input), or None when the deadline came first. Reads the file
+        descriptor directly: select() cannot see lines already sitting in Python's buffer."""
+        assert self._fd is not None
+        while b"\n" not in self._buffer and not self._eof:
+            timeout = None if deadline is None else deadline - self.clock.monotonic()
+            if timeout is not None and timeout <= 0:
+                return None
+            ready, _, _ = select.select([self._fd], [], [], timeout)
+            if ready:
+                chunk = os.read(self._fd, 4096)
+                self._eof = not chunk
+                self._buffer += chunk
+        line, newline, self._buffer = self._buffer.partition(b"\n")
+        return (line + newline).decode("utf-8", "replace")
+
+
+def _waitable_fd(stream: TextIO) -> int | None:
+    """The stream's file descriptor if select() can wait on it (POSIX terminals, pipes, files)."""
+    if os.name == "nt":
+        return None
+    try:
+        return stream.fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
 
 
 class SpeechListener:
@@ -79,14 +137,25 @@ class SpeechListener:
 
     PREROLL_FRAMES = 15  # 300 ms kept from before the detected start, so first consonants are not lost
 
-    def __init__(self, source: AudioSource, recognizer: Recognizer) -> None:
+    def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock | None = None) -> None:
         self.source = source
         self.recognizer = recognizer
+        self.clock: Clock = clock or SystemClock()
+        """Deadlines are on this clock: the system clock for a microphone; for WAV files, a ManualClock
+        that the source advances by the audio it has played."""
         self._pending = np.zeros(0, dtype=np.int16)
+        self._abandoned: RecognitionSession | None = None
 
-    def _frames(self) -> Samples | None:
+    def _frames(self, deadline: float | None = None) -> Samples | None:
+        """The next 20 ms frame; None at the end of input; an empty frame when the deadline came first."""
         while self._pending.size < FRAME_SAMPLES:
-            block = self.source.read()
+            if deadline is None:
+                block = self.source.read()
+            else:
+                left = deadline - self.clock.monotonic()
+                if left <= 0:
+                    return _NO_FRAME
+                block = self.source.read(left)  # wakes at the deadline, not at the next block
             if block is None:
                 return None
             self._pending = np.concatenate([self._pending, block])
@@ -94,6 +163,9 @@ class SpeechListener:
         return frame
 
     def listen(self, request: ListenRequest) -> Heard:
+        if self._abandoned is not None:  # cut off by a deadline last time: close it now, off the clock
+            self._abandoned.finish()
+            self._abandoned = None
         self.source.drain()
         self._pending = np.zeros(0, dtype=np.int16)
         command = request.mode is ListenMode.COMMAND
@@ -102,9 +174,15 @@ class SpeechListener:
         session: RecognitionSession | None = None
         waited = 0.0
         while True:
-            frame = self._frames()
+            if request.deadline is not None and self.clock.monotonic() >= request.deadline:
+                # Checked every frame, so an utterance in progress never delays a timer's end.
+                self._abandoned = session
+                return DEADLINE
+            frame = self._frames(request.deadline)
             if frame is None:
                 return self._finish(session) if session is not None else END
+            if frame.size == 0:
+                continue
             event = endpointer.push(frame)
             if session is None:
                 preroll.append(frame)

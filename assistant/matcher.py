@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from assistant.intents import IntentSet, Phrase
+from assistant.intents import IntentSet, Phrase, Slots, read_numbers, spell_digits
 
 DEFAULT_THRESHOLD = 78.0
 """Below this score (0-100) an utterance is out of scope: better a gentle reprompt than a wrong ritual."""
@@ -28,6 +28,11 @@ class Match:
     """The phrase that matched best (normalized)."""
     alternatives: tuple[tuple[str, float], ...]
     """Best score per intent, best first (at most three)."""
+    slots: Slots = ()
+    """List values carried by the matched phrase (`{seconds}` in a template), empty when rejected."""
+
+    def slot(self, name: str) -> str | int | None:
+        return dict(self.slots).get(name)
 
 
 class IntentMatcher:
@@ -42,26 +47,36 @@ class IntentMatcher:
 
     def match(self, utterance: str, allowed: Collection[str] | None = None, threshold: float | None = None) -> Match:
         """Best intent among `allowed` (all when None), or intent None when nothing scores high enough."""
-        text = self.intents.normalizer.normalize(utterance)
+        text = spell_digits(self.intents.normalizer.normalize(utterance))
         cutoff = self.threshold if threshold is None else threshold
         if not text:
             return Match(text, None, 0.0, None, ())
         texts, phrases = self._choices(frozenset(allowed) if allowed is not None else None)
         # ratio, not WRatio: partial matching would let "start the dishwasher" pass as "start".
         hits = process.extract(text, texts, scorer=fuzz.ratio, limit=30)
-        best_per_intent: dict[str, tuple[float, str]] = {}
+        best_per_intent: dict[str, tuple[float, Phrase]] = {}
         for _, score, index in hits:
             phrase = phrases[index]
             if phrase.intent not in best_per_intent:
-                best_per_intent[phrase.intent] = (score, phrase.text)
+                best_per_intent[phrase.intent] = (score, phrase)
         ranked = sorted(best_per_intent.items(), key=lambda kv: -kv[1][0])
         alternatives = tuple((name, round(score, 1)) for name, (score, _) in ranked[:3])
         if not ranked:
             return Match(text, None, 0.0, None, ())
-        name, (score, phrase_text) = ranked[0]
+        name, (score, best) = ranked[0]
         if score < cutoff:
-            return Match(text, None, score, phrase_text, alternatives)
-        return Match(text, name, score, phrase_text, alternatives)
+            return Match(text, None, score, best.text, alternatives)
+        return Match(text, name, score, best.text, alternatives, _numbers_as_heard(text, best.slots))
+
+
+def _numbers_as_heard(text: str, slots: Slots) -> Slots:
+    """The number that was said, not the nearest phrase's: "hug for a hundred seconds" matches the
+    phrase "hug for one seconds" closely, but means 100. Only for one number slot and one number heard."""
+    numeric = [name for name, value in slots if isinstance(value, int)]
+    heard = read_numbers(text)
+    if len(numeric) != 1 or len(heard) != 1:
+        return slots
+    return tuple((name, heard[0] if name == numeric[0] else value) for name, value in slots)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,16 @@
-"""Speech out behind one small interface: printed, spoken, or both."""
+"""Speech (and chimes) out behind one small interface: printed, spoken, or both."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Protocol, TextIO
 
+import numpy as np
+import numpy.typing as npt
+
+from assistant import tones
 from assistant.audio_out import AudioSink
 from assistant.errors import AudioDeviceError
 from assistant.tts import Pyttsx3Synthesizer
@@ -17,6 +22,9 @@ class Speaker(Protocol):
     def say(self, text: str) -> None:
         """Deliver one line to the couple; returns when it has been delivered."""
 
+    def chime(self, name: str) -> None:
+        """Play one of the named chimes in `assistant.tones` (shown as a line where there is no sound)."""
+
 
 class PrintSpeaker:
     def __init__(self, stream: TextIO | None = None, prefix: str = "Togetherly: ") -> None:
@@ -25,6 +33,9 @@ class PrintSpeaker:
 
     def say(self, text: str) -> None:
         print(f"{self._prefix}{text}", file=self._stream, flush=True)
+
+    def chime(self, name: str) -> None:
+        print(f"{self._prefix}(chime: {name.replace('_', ' ')})", file=self._stream, flush=True)
 
 
 class VoiceSpeaker:
@@ -36,10 +47,17 @@ class VoiceSpeaker:
         self._failed = False
 
     def say(self, text: str) -> None:
-        if self._failed:
-            return
+        if not self._failed:
+            self._play(lambda: self.synthesizer.synthesize(text))
+
+    def chime(self, name: str) -> None:
+        """The chime goes through the same sink as speech, so it can be stopped or saved the same way."""
+        if not self._failed:
+            self._play(lambda: tones.chime(name))
+
+    def _play(self, render: Callable[[], tuple[npt.NDArray[np.int16], int]]) -> None:
         try:
-            samples, rate = self.synthesizer.synthesize(text)
+            samples, rate = render()
             self.sink.play(samples, rate)
         except AudioDeviceError as exc:
             # The conversation goes on in print; say once why the voice went quiet.
@@ -54,3 +72,7 @@ class MultiSpeaker:
     def say(self, text: str) -> None:
         for speaker in self.speakers:
             speaker.say(text)
+
+    def chime(self, name: str) -> None:
+        for speaker in self.speakers:
+            speaker.chime(name)

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 FLOW_COMMANDS = ("stop", "repeat", "help")
 PAUSE_COMMANDS = ("continue", "stop", "repeat", "help")
+WAIT_COMMANDS = ("stop", "help")
 MAX_REPROMPTS = 2
 
 
@@ -59,6 +60,8 @@ class Conversation:
     help_key: str = "core.help_idle"
     """The line `help` says in the current flow; flows set their own."""
     last_line: str = ""
+    last_match: Match | None = None
+    """The last command heard; a flow started from the idle loop finds its trigger (and slots) here."""
 
     # -- speaking -------------------------------------------------------------------------------
     def line(self, key: str, **values: object) -> str:
@@ -76,9 +79,11 @@ class Conversation:
     def phrases_for(self, intents: Sequence[str]) -> tuple[str, ...]:
         return tuple(p.spoken for p in self.matcher.intents.phrases(intents))
 
-    def hear_command(self, intents: Sequence[str], timeout_s: float | None) -> tuple[Heard, Match | None]:
-        """Listen in command mode for one of `intents`; the match is None on silence or end."""
-        heard = self.listener.listen(ListenRequest(ListenMode.COMMAND, self.phrases_for(intents), timeout_s))
+    def hear_command(self, intents: Sequence[str], timeout_s: float | None,
+                     deadline: float | None = None) -> tuple[Heard, Match | None]:
+        """Listen in command mode for one of `intents`; the match is None on silence, end or deadline."""
+        heard = self.listener.listen(ListenRequest(ListenMode.COMMAND, self.phrases_for(intents), timeout_s,
+                                                   deadline))
         if heard.status != "speech":
             return heard, None
         match = self.matcher.match(heard.text, intents)
@@ -87,7 +92,30 @@ class Conversation:
             match = Match(match.text, None, match.score, match.phrase, match.alternatives)
         log.info("heard command: intent=%s score=%.1f confidence=%.2f recognize_ms=%.0f",
                  match.intent, match.score, heard.confidence, heard.recognize_ms)
+        self.last_match = match
         return heard, match
+
+    def wait_until(self, deadline: float | None, intents: Sequence[str]) -> Match | None:
+        """Stay quiet and listen for one of `intents` until `deadline` (monotonic, on ctx.clock; None: no
+        limit). Returns the match, or None once the deadline has come.
+
+        Stop (FlowCancelled) and help work as at any prompt. Other speech gets no reply: during a hug
+        or a break the couple may be talking to each other, not to us.
+        """
+        while deadline is None or self.clock.monotonic() < deadline:
+            heard, match = self.hear_command([*WAIT_COMMANDS, *intents], None, deadline)
+            if heard.status == "end":
+                raise EndOfInput
+            if heard.status == "deadline":
+                break
+            intent = match.intent if match else None
+            if intent == "stop":
+                raise FlowCancelled
+            if intent == "help":
+                self.say(self.help_key)
+            elif intent is not None:
+                return match
+        return None
 
     def ask_answer(self, key: str, skippable: bool = True, **values: object) -> str | None:
         """Ask an open question; the answer's text, or None when skipped."""
