@@ -23,6 +23,7 @@ class Assistant:
     def run(self) -> int:
         ctx = self.ctx
         ctx.say("core.welcome")
+        self.on_start()
         while True:
             heard, match = ctx.hear_command(self.idle_intents(), None)
             if heard.status == "end":
@@ -52,8 +53,16 @@ class Assistant:
                     return 0
                 ctx.say("core.after_flow")
 
+    def on_start(self) -> None:
+        """Give each flow with an `on_start(ctx)` hook its say (a reminder that is due)."""
+        for flow in self.flows.flows:
+            hook = getattr(flow, "on_start", None)
+            if callable(hook):
+                hook(self.ctx)
+
     def describe(self) -> None:
         self.ctx.say("core.capabilities_intro")
         for flow in self.flows.flows:
-            self.ctx.say(flow.summary_key)
+            if flow.summary_key:  # empty: a sibling flow's line covers it
+                self.ctx.say(flow.summary_key)
         self.ctx.say("core.capabilities_outro")

@@ -14,13 +14,23 @@ if TYPE_CHECKING:
 
 
 class Flow(Protocol):
-    name: str
-    triggers: tuple[str, ...]
-    """Intents that start this flow from the idle state."""
-    summary_key: str
-    """Spoken line describing the ritual, for "what can you do"."""
+    # Read-only members, so frozen dataclasses qualify.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """Intents that start this flow from the idle state."""
+
+    @property
+    def summary_key(self) -> str:
+        """Spoken line describing the ritual, for "what can you do"; empty when a sibling flow's line
+        already describes it (e.g. "review our goals" is told with "let's set a goal")."""
 
     def run(self, ctx: Conversation) -> None: ...
+
+    # Optional: `on_start(self, ctx: Conversation) -> None` is called once after the welcome, for a
+    # flow with something due to say (e.g. the quarterly goal reminder). It speaks, never listens.
 
 
 class FlowRegistry:
@@ -41,6 +51,20 @@ class FlowRegistry:
 
 
 def default_flows() -> FlowRegistry:
+    from assistant.flows.calm_down import AgreementsFlow, CalmDownFlow  # noqa: PLC0415
     from assistant.flows.checkin import CheckInFlow  # noqa: PLC0415 - avoids an import cycle
+    from assistant.flows.date_night import DateNightDoneFlow, DateNightTurnFlow  # noqa: PLC0415
+    from assistant.flows.evening_ritual import EveningRitualFlow  # noqa: PLC0415
+    from assistant.flows.goals import ReviewGoalsFlow, SetGoalFlow  # noqa: PLC0415
+    from assistant.flows.hug_timer import HugTimerFlow  # noqa: PLC0415
+    from assistant.flows.notes_flow import LastCheckInFlow, RecallFlow, TakeNoteFlow  # noqa: PLC0415
+    from assistant.flows.progress import ProgressFlow  # noqa: PLC0415
+    from assistant.flows.question_game import QuestionGameFlow, favourite_question_flow  # noqa: PLC0415
 
-    return FlowRegistry([CheckInFlow()])
+    return FlowRegistry([CheckInFlow(), HugTimerFlow(), CalmDownFlow(), AgreementsFlow(),
+                         TakeNoteFlow(), RecallFlow(), LastCheckInFlow(),
+                         SetGoalFlow(), ReviewGoalsFlow(),
+                         DateNightTurnFlow(), DateNightDoneFlow(),
+                         ProgressFlow(),
+                         QuestionGameFlow(), favourite_question_flow(),
+                         EveningRitualFlow()])
