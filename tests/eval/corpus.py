@@ -1,0 +1,84 @@
+"""The understanding evaluation set (`understanding.yaml`) and its audio renderings.
+
+Sentences are rendered with several espeak-ng voices and speeds, with a little dither (real
+microphones never send digital silence), and mixed with babble or pink noise at fixed SNRs.
+Renderings are cached on disk by content, so repeated runs only decode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.audio import Samples, dithered_silence, read_wav
+from assistant.data_files import load_model
+from tests.eval.noise import babble, mix_at_snr, pink_noise
+from tests.speech_fixtures import synthesize
+
+CORPUS_FILE = Path(__file__).with_name("understanding.yaml")
+VOICES: tuple[tuple[str, int], ...] = (("en-us", 150), ("en", 175), ("en-us+f3", 130))
+"""(espeak-ng voice, words per minute): three voices at three speeds."""
+LEVELS: tuple[float | None, ...] = (None, 24.0, 15.0, 6.0)
+"""SNR in dB; None is clean."""
+
+
+class Split(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dev: list[str] = Field(min_length=1)
+    test: list[str] = Field(min_length=1)
+
+
+class Corpus(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    in_scope: dict[str, Split]
+    out_of_scope: Split
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    intent: str | None
+    """Expected intent; None for out-of-scope sentences."""
+    split: str
+
+
+def load_corpus(path: Path = CORPUS_FILE) -> Corpus:
+    return load_model(path, Corpus)[0]
+
+
+def items(corpus: Corpus, split: str) -> list[Item]:
+    out = [Item(text, intent, split) for intent, s in corpus.in_scope.items() for text in getattr(s, split)]
+    return out + [Item(text, None, split) for text in getattr(corpus.out_of_scope, split)]
+
+
+class Renderer:
+    """Speech for an item in a voice, then noise at a level; everything cached under `cache`."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+        cache.mkdir(parents=True, exist_ok=True)
+        self._pink = pink_noise(16000 * 30, seed=7)
+        self._babble: np.ndarray | None = None
+
+    def speech(self, text: str, voice: str, speed: int) -> Samples:
+        key = hashlib.sha1(f"{voice}|{speed}|{text}".encode()).hexdigest()[:16]
+        path = self.cache / f"{key}.wav"
+        if not path.exists():
+            synthesize(text, path, voice=voice, speed=speed)
+        clean = read_wav(path)
+        return (clean + dithered_silence(clean.size / 16000, level=3.0, seed=int(key[:6], 16))).astype(np.int16)
+
+    def noisy(self, speech: Samples, snr_db: float | None, index: int) -> Samples:
+        if snr_db is None:
+            return speech
+        if index % 2 == 0:  # alternate babble and pink noise across items
+            if self._babble is None:
+                self._babble = babble(self.cache, 30.0)
+            noise = np.roll(self._babble, index * 7919)
+        else:
+            noise = np.roll(self._pink, index * 7919)
+        return mix_at_snr(speech, noise, snr_db)
