@@ -61,14 +61,15 @@ def responses(seed: int = 0) -> Responses:
 def make_session(data_dir: Path, script: list[str] | None = None, *, listener: Listener | None = None,
                  clock: Clock | None = None, settings: Settings | None = None, seed: int = 0) -> Session:
     output = io.StringIO()
+    clock = clock or ManualClock()
     store = NotesStore.in_dir(data_dir)
     text_in = io.StringIO("".join(line + "\n" for line in (script or [])))
     ctx = Conversation(
-        listener=listener or TextListener(text_in),
+        listener=listener or TextListener(text_in, clock=clock),  # one clock: a blank line moves it
         speaker=PrintSpeaker(output),
         matcher=IntentMatcher(_INTENTS),
         responses=responses(seed),
-        clock=clock or ManualClock(),
+        clock=clock,
         store=store,
         settings=settings or Settings(partner_one="Sam", partner_two="Alex"),
     )
