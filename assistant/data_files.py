@@ -14,24 +14,33 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 Location = tuple[str | int, ...]
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, line: int, key: object) -> None:
-        super().__init__(f"duplicate key {key!r}")
-        self.line = line
+class _BadNode(Exception):
+    """Valid YAML that no data file needs: a duplicate key, a list as a key, an alias."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
 
 
-def _to_python(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> Any:
+def _to_python(node: yaml.Node, loc: Location, lines: dict[Location, int], seen: set[int]) -> Any:
+    # PyYAML hands an alias back as the very node its anchor named. Refusing them keeps a file from
+    # referring to itself (endless recursion) or multiplying one list into billions (an "alias bomb").
+    if id(node) in seen:
+        raise _BadNode(node, "anchors and aliases (&name, *name) are not supported in data files")
+    seen.add(id(node))
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _BadNode(key_node, "a key must be a plain word or number, not a list or mapping")
             key = _scalar(key_node)
             if key in out:  # PyYAML silently keeps the last one; a data author wants to know
-                raise _DuplicateKey(key_node.start_mark.line + 1, key)
-            out[key] = _to_python(value_node, (*loc, key), lines)
+                raise _BadNode(key_node, f"duplicate key {key!r}")
+            out[key] = _to_python(value_node, (*loc, key), lines, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*loc, i), lines) for i, item in enumerate(node.value)]
+        return [_to_python(item, (*loc, i), lines, seen) for i, item in enumerate(node.value)]
     return _scalar(node)
 
 
@@ -49,18 +58,19 @@ def load_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
         raise DataFileError(path, None, f"not UTF-8 text ({exc.reason})") from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        lines: dict[Location, int] = {}
+        if node is None:
+            return None, lines
+        return _to_python(node, (), lines, set()), lines
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise DataFileError(path, line, f"invalid YAML: {exc.problem}") from exc
     except yaml.YAMLError as exc:
         raise DataFileError(path, None, f"invalid YAML: {exc}") from exc
-    lines: dict[Location, int] = {}
-    if node is None:
-        return None, lines
-    try:
-        return _to_python(node, (), lines), lines
-    except _DuplicateKey as exc:
+    except _BadNode as exc:
         raise DataFileError(path, exc.line, str(exc)) from exc
+    except RecursionError:
+        raise DataFileError(path, None, "nested too deeply to be a data file") from None
 
 
 def line_for(lines: dict[Location, int], loc: Location) -> int | None:

@@ -47,6 +47,10 @@ def models_dir(override: Path | None = None) -> Path:
 
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` readable by the owner only (0700); tighten it if it already exists."""
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o700)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777
+    # Only ever take rights away, and only when needed: chmod fails on a read-only disk even when
+    # nothing would change, and a folder the owner made read-only stays read-only.
+    if mode & 0o077:
+        path.chmod(mode & 0o700)
     return path
