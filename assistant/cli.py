@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from assistant import __version__
@@ -32,9 +33,28 @@ examples:
   togetherly --wav a.wav b.wav    feed recordings as if they were spoken, one after another
   togetherly setup --partner-one Sam --partner-two Alex
   togetherly notes                list what you have saved (--json for machine-readable)
+  togetherly notes --export our-notes.md   a readable export (filters: --kind, --since, --until)
   togetherly models download      fetch the small US English Vosk model (the only network use)
   togetherly intents check        report phrases that collide between intents
 """
+
+
+NOTE_KINDS = ("checkin", "note", "answer", "appreciation", "goal")
+
+NOTES_EPILOG = """\
+examples:
+  togetherly notes --kind checkin --since 2026-01-01
+  togetherly notes --export our-notes.md          readable Markdown (or .json), owner-only file
+  togetherly notes --forget 3f2a9c1d0b7e --yes   delete one entry (ids are shown in the listing)
+  togetherly notes --forget-all --kind note --yes
+"""
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,11 +76,39 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--partner-two", metavar="NAME")
     setup.add_argument("--engine", choices=["auto", "pocketsphinx", "vosk"])
 
-    notes = sub.add_parser("notes", parents=[common], help="list saved notes",
-                           description="List what Togetherly has saved.")
+    notes = sub.add_parser("notes", parents=[common], help="list, export or forget saved notes",
+                           description="List what Togetherly has saved (optionally filtered), export it to\n"
+                                       "a readable file, or forget entries for good.",
+                           epilog=NOTES_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     notes.add_argument("--json", action="store_true", help="print the notes as JSON")
+    notes.add_argument("--kind", action="append", choices=NOTE_KINDS, metavar="KIND",
+                       help=f"only this kind ({', '.join(NOTE_KINDS)}); repeat for several")
+    notes.add_argument("--since", type=_day, metavar="DATE", help="only entries from this day on (YYYY-MM-DD)")
+    notes.add_argument("--until", type=_day, metavar="DATE", help="only entries up to this day (YYYY-MM-DD)")
+    action = notes.add_mutually_exclusive_group()
+    action.add_argument("--export", type=Path, metavar="FILE",
+                        help="write the (filtered) entries to FILE: Markdown for .md, JSON for .json (mode 0600)")
+    action.add_argument("--forget", nargs="+", metavar="ID", help="delete the entries with these ids")
+    action.add_argument("--forget-all", action="store_true",
+                        help="delete every entry the filters select (with no filter: everything, "
+                             "including the ritual history)")
+    notes.add_argument("--yes", action="store_true", help="confirm --forget/--forget-all without asking")
 
     sub.add_parser("devices", parents=[common], help="list audio input and output devices")
+
+    understand = sub.add_parser(
+        "understand", parents=[common], help="show how utterances are recognized and matched (JSON per line)",
+        description="Print one JSON object per input: input, transcript, intent (null when rejected), score, "
+                    "confidence, alternatives, engine, recognize_ms, match_ms. Audio goes through the same "
+                    "recognizer, grammar and matcher as a conversation.")
+    understand.add_argument("wav", nargs="*", type=Path, metavar="FILE.wav", help="utterances to recognize")
+    understand.add_argument("--text", action="store_true", help="read typed utterances from stdin, one a line")
+    understand.add_argument("--state", default="all", metavar="STATE",
+                            help="judge against the intents of one state: all (default), idle, prompt, paused, "
+                                 "or a comma-separated list of intent names")
+    understand.add_argument("--engine", choices=["auto", "pocketsphinx", "vosk"], default="auto")
+    understand.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder")
+    understand.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
 
     models = sub.add_parser("models", parents=[common], help="manage Vosk speech models")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
@@ -132,7 +180,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "setup":
         return commands.setup(args.data_dir, args.partner_one, args.partner_two, args.engine)
     if args.command == "notes":
-        return commands.show_notes(args.data_dir, as_json=args.json)
+        return commands.notes(args)
+    if args.command == "understand":
+        return commands.understand(args.wav, text=args.text, state=args.state, engine=args.engine, model=args.model,
+                                   models_dir=args.models_dir)
     if args.command == "devices":
         return commands.devices()
     if args.command == "models":

@@ -6,12 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import paths
 from assistant.config import Settings, load_settings, save_settings
 from assistant.errors import TogetherlyError
-from assistant.notes import AnswerNote, CheckInNote, Note
+from assistant.notes import AnswerNote, CheckInNote, Goal, Note, NotesFile
 from assistant.store import NotesStore
+
+if TYPE_CHECKING:
+    from assistant.notes_query import EntryFilter
+    from assistant.speaker import Speaker
 
 
 def _report(message: str) -> None:
@@ -20,7 +25,9 @@ def _report(message: str) -> None:
 
 def build_session(args: argparse.Namespace) -> tuple[object, object]:
     """Wire input, recognition, output and storage from the command-line options."""
-    from assistant.clock import SystemClock  # noqa: PLC0415
+    from datetime import datetime  # noqa: PLC0415
+
+    from assistant.clock import Clock, ManualClock, SystemClock  # noqa: PLC0415
     from assistant.dialogue.conversation import Conversation  # noqa: PLC0415
     from assistant.dialogue.runner import Assistant  # noqa: PLC0415
     from assistant.flows import default_flows  # noqa: PLC0415
@@ -28,7 +35,7 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     from assistant.listener import Listener, SpeechListener, TextListener  # noqa: PLC0415
     from assistant.matcher import IntentMatcher  # noqa: PLC0415
     from assistant.responses import Responses  # noqa: PLC0415
-    from assistant.speaker import MultiSpeaker, PrintSpeaker, Speaker  # noqa: PLC0415
+    from assistant.speaker import MultiSpeaker, PrintSpeaker  # noqa: PLC0415
 
     data_dir = paths.data_dir(args.data_dir)
     settings = load_settings(data_dir)
@@ -44,17 +51,21 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
 
     listener: Listener
     source = None
+    # Timers run on this clock. WAV files carry their own time: the clock follows the audio read,
+    # so a timed hug in a recording ends at the right place in it, however fast the files are read.
+    clock: Clock = ManualClock(datetime.now().astimezone()) if args.wav else SystemClock()
     if args.text:
-        listener = TextListener()
+        listener = TextListener(clock=clock)
     else:
         from assistant.audio_in import AudioSource, MicrophoneSource, WavFilesSource  # noqa: PLC0415
         from assistant.engines import create_recognizer  # noqa: PLC0415
 
-        source_: AudioSource = WavFilesSource(args.wav) if args.wav else MicrophoneSource()
+        source_: AudioSource = (WavFilesSource(args.wav, clock=clock) if isinstance(clock, ManualClock)
+                                else MicrophoneSource())
         source = source_
         recognizer = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir))
         _report(f"listening with {recognizer.name}" + (" (WAV files)" if args.wav else " (microphone)"))
-        listener = SpeechListener(source_, recognizer)
+        listener = SpeechListener(source_, recognizer, clock=clock)
 
     speakers: list[Speaker] = [PrintSpeaker()]
     speak = args.speak if args.speak is not None else not (args.text or args.wav)
@@ -63,11 +74,11 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
 
     store = NotesStore.in_dir(paths.ensure_private_dir(data_dir), report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
-                       responses=responses, clock=SystemClock(), store=store, settings=settings)
+                       responses=responses, clock=clock, store=store, settings=settings)
     return Assistant(ctx, default_flows()), source
 
 
-def _voice(save_dir: Path | None) -> object:
+def _voice(save_dir: Path | None) -> Speaker:
     from assistant.audio_out import AudioSink, SoundDeviceSink, WavFileSink  # noqa: PLC0415
     from assistant.speaker import VoiceSpeaker  # noqa: PLC0415
     from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
@@ -106,18 +117,118 @@ def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str |
     return 0
 
 
-def show_notes(data_dir: Path | None, as_json: bool) -> int:
+def notes(args: argparse.Namespace) -> int:
+    """`togetherly notes`: list (filtered), export, or forget entries."""
+    from assistant.notes_query import EntryFilter  # noqa: PLC0415
+
+    if args.since and args.until and args.since > args.until:
+        raise TogetherlyError(f"--since {args.since} is after --until {args.until}: nothing could match")
+    where = EntryFilter(frozenset(args.kind) if args.kind else None, args.since, args.until)
+    if args.forget and not where.is_everything:
+        raise TogetherlyError("--forget takes ids only; to forget by kind or date use --forget-all with "
+                              "--kind/--since/--until")
+    if args.forget or args.forget_all:
+        return forget_notes(args.data_dir, where, args.forget or [], args.yes)
+    if args.yes:
+        raise TogetherlyError("--yes confirms --forget or --forget-all; on its own it does nothing")
+    if args.export:
+        return export_notes(args.data_dir, where, args.export)
+    return show_notes(args.data_dir, as_json=args.json, where=where)
+
+
+def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None = None) -> int:
+    from assistant.notes_query import EntryFilter, select  # noqa: PLC0415
+
+    where = where or EntryFilter()
     store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
-    notes = store.load()
+    notes = store.load(allow_newer=True)  # listing works read-only on a newer version's file
+    chosen = select(notes, where)
     if as_json:
-        print(json.dumps(notes.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        document = notes.model_dump(mode="json") if where.is_everything else {
+            "filter": where.describe(), "notes": [n.model_dump(mode="json") for n in chosen.notes],
+            "goals": [g.model_dump(mode="json") for g in chosen.goals]}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    if not notes.notes:
-        print("No notes yet. Say \"start our check-in\" to make your first one.")
+    if not chosen:
+        print("No notes yet. Say \"start our check-in\" to make your first one." if where.is_everything
+              else f"Nothing matches ({where.describe()}).")
         return 0
-    for note in notes.notes:
+    for note in chosen.notes:
         print(describe_note(note))
+    for goal in chosen.goals:
+        print(describe_goal(goal))
     return 0
+
+
+def export_notes(data_dir: Path | None, where: EntryFilter, path: Path) -> int:
+    from datetime import datetime  # noqa: PLC0415
+
+    from assistant.notes_query import describe_entries, export  # noqa: PLC0415
+
+    store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
+    written = export(store.load(allow_newer=True), where, path, datetime.now().astimezone())
+    print(f"Exported {describe_entries(written.counts())} to {path} (readable only by you).")
+    return 0
+
+
+def forget_notes(data_dir: Path | None, where: EntryFilter, ids: list[str], confirmed: bool) -> int:
+    """Delete entries by id, or everything `where` selects; asks first unless `confirmed`."""
+    from assistant.notes_query import (  # noqa: PLC0415
+        describe_entries,
+        forget_ids,
+        forget_selection,
+        select,
+        unknown_ids,
+    )
+
+    store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
+    current = store.load()
+    if ids:
+        missing = unknown_ids(current, ids)
+        if missing:
+            raise TogetherlyError(f"no entry with id {', '.join(missing)}; nothing was deleted "
+                                  "(`togetherly notes` shows the ids)")
+        planned = describe_entries(forget_ids(current.model_copy(deep=True), set(ids)).counts())
+    else:
+        planned = describe_entries(select(current, where).counts(),
+                                   current.rituals if where.is_everything else None)
+    if planned == "nothing":
+        print(f"Nothing to forget ({where.describe()}).")
+        return 0
+    if not confirmed and not _confirm(planned):
+        return 1
+    done: list[str] = []
+
+    def change(data: NotesFile) -> None:
+        if ids:
+            done.append(describe_entries(forget_ids(data, set(ids)).counts()))
+        else:
+            removed, rituals = forget_selection(data, where)
+            done.append(describe_entries(removed.counts(), rituals))
+
+    store.update(change)
+    print(f"Forgot {done[0]}. It is gone from {store.path}.")
+    return 0
+
+
+def _confirm(planned: str) -> bool:
+    """Ask at a terminal; anywhere else (a script, a pipe) refuse: deleting needs an explicit --yes."""
+    if not sys.stdin.isatty():
+        raise TogetherlyError(f"this would delete {planned} for good; add --yes to confirm "
+                              "(nothing was deleted)")
+    answer = input(f"Delete {planned} for good? [y/N] ").strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    print("Nothing was deleted.")
+    return False
+
+
+def describe_goal(goal: Goal) -> str:
+    """One goal as `togetherly notes` prints it."""
+    when = goal.created_at.strftime("%Y-%m-%d %H:%M")
+    status = f"reached {goal.done_at.strftime('%Y-%m-%d')}" if goal.done_at else "open"
+    review = f", review on {goal.review_on.isoformat()}" if goal.review_on and not goal.done_at else ""
+    return f"{when}  goal ({status}{review})  [{goal.id}]\n    {goal.text}"
 
 
 def describe_note(note: Note) -> str:
@@ -134,6 +245,43 @@ def describe_note(note: Note) -> str:
         return f"{when}  answer  [{note.id}]\n    Q: {note.question}\n    A: {note.text}"
     who = f"{note.partner}: " if note.partner else ""
     return f"{when}  {note.kind}  [{note.id}]\n    {who}{note.text}"
+
+
+def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: Path | None,
+               models_dir: Path | None) -> int:
+    from assistant.dialogue.conversation import FLOW_COMMANDS, PAUSE_COMMANDS  # noqa: PLC0415
+    from assistant.dialogue.runner import IDLE_COMMANDS  # noqa: PLC0415
+    from assistant.engines import create_recognizer  # noqa: PLC0415
+    from assistant.flows import default_flows  # noqa: PLC0415
+    from assistant.intents import IntentSet  # noqa: PLC0415
+    from assistant.matcher import IntentMatcher  # noqa: PLC0415
+    from assistant.understanding import Understander  # noqa: PLC0415
+
+    if bool(wavs) == text:
+        raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
+    matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))
+    states = {
+        "all": matcher.intents.names(),
+        "idle": [*default_flows().triggers(), *IDLE_COMMANDS],
+        "prompt": [*FLOW_COMMANDS, "skip", "yes", "no", "next"],
+        "paused": list(PAUSE_COMMANDS),
+    }
+    allowed = states.get(state) or [name.strip() for name in state.split(",") if name.strip()]
+    unknown = [name for name in allowed if name not in matcher.intents]
+    if unknown:
+        raise TogetherlyError(f"unknown state or intent(s): {', '.join(unknown)}; states: {', '.join(states)}")
+    if text:
+        understander = Understander(matcher)
+        for line in sys.stdin:
+            if line.strip():
+                print(json.dumps(understander.text(line.strip(), allowed).as_json(), ensure_ascii=False), flush=True)
+        return 0
+    kind = "vosk" if model else engine
+    recognizer = create_recognizer(kind, model, paths.models_dir(models_dir))  # type: ignore[arg-type]
+    understander = Understander(matcher, recognizer)
+    for path in wavs:
+        print(json.dumps(understander.wav(path, allowed).as_json(), ensure_ascii=False), flush=True)
+    return 0
 
 
 def devices() -> int:
