@@ -15,6 +15,8 @@ What the store promises (each one tested in tests/test_store.py and tests/test_s
 - A note that cannot be saved (disk full, read-only disk, permission denied) is kept: in memory and in
   a recovery file (`notes.recovery.jsonl` beside the notes, else in the fallback recovery folder), and
   written into the notes by the next save or start that succeeds.
+- Forgetting reaches the copies: entries are removed from upgrade backups as well
+  (`forget_in_backup`); a set-aside file cannot be read, so it can only be deleted whole (`delete_copies`).
 
 POSIX only (Linux, macOS): the lock is flock(2) and the directory is fsynced.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import hashlib
 import json
 import logging
@@ -214,14 +217,16 @@ class NotesStore:
         try:
             self.update(append)
         except NotesError as exc:
-            durable = not isinstance(exc, _RefusedNewer)
+            retried = not isinstance(exc, _RefusedNewer)  # a newer file stays refused until Togetherly is updated
             try:
                 with self._locked():  # so a concurrent save cannot fold and delete the file mid-append
-                    where = self._keep(note, durable=durable)
+                    kept_in = self._keep(note, durable=retried)
             except NotesError:  # the lock is out of reach too: keep it all the same
-                where = self._keep(note, durable=durable)
-            raise NotesError(f"{exc} The note was not saved yet; it is kept {where} and will be saved as soon as "
-                             "saving works again.") from exc
+                kept_in = self._keep(note, durable=retried)
+            where = f"in {kept_in}" if kept_in else "in memory until Togetherly is closed"
+            later = " and will be saved as soon as saving works again" if retried else ", but cannot be saved to it"
+            raise NoteKept(f"{exc} The note was not saved yet; it is kept {where}{later}.",
+                           in_file=kept_in is not None, retried=retried) from exc
 
     def save(self, notes: NotesFile) -> None:
         """Write `notes` as the whole file (with any kept notes), atomically; never over a newer file."""
@@ -273,6 +278,59 @@ class NotesStore:
                              f"({_reason(exc)}); it was left untouched.") from exc
         return target
 
+    # -- copies beside the notes (forgetting must reach them too) ---------------------------------
+    def backups(self) -> list[Path]:
+        """Originals kept by upgrades: `notes.json.v1.bak`, `notes.json.v1.bak-2`, ..."""
+        return sorted(self.path.parent.glob(f"{glob.escape(self.path.name)}.v*.bak*"))
+
+    def set_aside(self) -> list[Path]:
+        """Unreadable notes files moved aside: `notes.json.corrupt-<time>`."""
+        return sorted(self.path.parent.glob(f"{glob.escape(self.path.name)}.corrupt-*"))
+
+    def read_backup(self, backup: Path) -> NotesFile | None:
+        """A backup as this version understands it; None when it cannot be read."""
+        try:
+            data = json.loads(backup.read_bytes())
+            version = data.get("schema_version", 1) if isinstance(data, dict) else None
+            if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= SCHEMA_VERSION:
+                return None
+            return NotesFile.model_validate(migrate(dict(data)))
+        except (OSError, ValueError, TypeError, RecursionError):
+            return None
+
+    def forget_in_backup(self, backup: Path, change: Callable[[NotesFile], object]) -> int:
+        """Remove from `backup` the entries `change` removes from what it holds, keeping its own format
+        (it stays a true copy of the older file, minus those entries). How many were removed."""
+        with self._locked(create=True):
+            before = self.read_backup(backup)
+            if before is None:
+                return 0
+            after = before.model_copy(deep=True)
+            change(after)
+            gone = {e.id for e in [*before.notes, *before.goals]} - {e.id for e in [*after.notes, *after.goals]}
+            if not gone:
+                return 0
+            data = json.loads(backup.read_bytes())
+            for key in ("notes", "goals"):
+                if isinstance(data.get(key), list):
+                    data[key] = [e for e in data[key] if not (isinstance(e, dict) and e.get("id") in gone)]
+            try:
+                _replace_durably(backup, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+            except OSError as exc:
+                raise NotesError(f"Cannot change the backup {backup}: {_reason(exc)}.") from exc
+            return len(gone)
+
+    def delete_copies(self, copies: list[Path]) -> None:
+        """Delete backups or set-aside files for good (forgetting everything)."""
+        with self._locked(create=True):
+            for copy in copies:
+                try:
+                    copy.unlink(missing_ok=True)
+                except OSError as exc:
+                    raise NotesError(f"Cannot delete {copy}: {_reason(exc)}.") from exc
+            with suppress(OSError):
+                _fsync_dir(self.path.parent)
+
     # -- keeping notes that could not be saved ----------------------------------------------------
     @property
     def recovery_files(self) -> tuple[Path, Path]:
@@ -282,7 +340,8 @@ class NotesStore:
         return (self.path.with_name(f"{self.path.stem}.recovery.jsonl"),
                 fallback / f"{self.path.stem}-{key}.recovery.jsonl")
 
-    def _keep(self, note: Note, *, durable: bool) -> str:
+    def _keep(self, note: Note, *, durable: bool) -> Path | None:
+        """Keep `note` in memory and, if `durable`, in the first recovery file that takes it (returned)."""
         if all(n.id != note.id for n in self._pending):
             self._pending.append(note)
         if durable:
@@ -295,8 +354,8 @@ class NotesStore:
                 except OSError as exc:
                     log.warning("cannot keep an unsaved note in %s: %s", target, _reason(exc))
                     continue
-                return f"in {target}"
-        return "in memory until Togetherly is closed"
+                return target
+        return None
 
     def _fold_recovered(self, notes: NotesFile) -> int:
         """Add kept notes that are not in `notes` yet; how many were added."""
@@ -389,6 +448,17 @@ class NotesStore:
                         os.unlink(entry.path)
 
 
+class NoteKept(NotesError):
+    """`NotesStore.add` could not save a note and kept it to save later; the message says where."""
+
+    def __init__(self, message: str, *, in_file: bool, retried: bool) -> None:
+        super().__init__(message)
+        self.in_file = in_file
+        """Kept in a recovery file, so it survives a restart (else in memory, while this process runs)."""
+        self.retried = retried
+        """Saved by the next save that works (False: the notes file is from a newer Togetherly)."""
+
+
 class _NewerFile(Exception):
     def __init__(self, data: dict[str, Any], message: str) -> None:
         super().__init__(message)
@@ -421,6 +491,22 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _replace_durably(path: Path, data: bytes) -> None:
+    """Write `data` as `path` in one step (temp file, fsync, rename, fsync the folder), mode 0600."""
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(path.parent)
 
 
 def _append_durably(path: Path, line: bytes) -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How well Togetherly keeps its promises, measured on this machine and printed as one table.
 
-    .venv/bin/python scripts/reliability.py [--kills 2000] [--writes 500] [--fuzz-examples 500]
+    .venv/bin/python scripts/reliability.py [--kills 2000] [--writes 500] [--fuzz-examples 500] [--soak 10000]
 
 - kills: a real writer process (the real store, real files) SIGKILLed at random moments; after each
   kill the notes file must parse, hold every note whose save had returned, and the next start must
@@ -9,6 +9,8 @@
 - concurrent writes: two real processes adding notes to one data folder at the same time.
 - fuzz: the property-based tests of tests/test_hostile_inputs.py (and the notes-file one) with more
   examples each; every case must end in a result or the project's own error.
+- soak: scripts/soak.py, one assistant loop hearing typed and spoken utterances through every ritual;
+  resident memory, threads and descriptors once settled (after 500) and at the end.
 Nothing here judges speed; it counts what was kept and what was lost.
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.soak import run_soak  # noqa: E402
 from tests.durability import concurrent_writers, crash_rounds  # noqa: E402
 
 
@@ -54,6 +57,7 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=2000, help="writer processes to SIGKILL (default 2000)")
     parser.add_argument("--writes", type=int, default=500, help="notes per concurrent writer (default 500)")
     parser.add_argument("--fuzz-examples", type=int, default=500, help="examples per property (default 500)")
+    parser.add_argument("--soak", type=int, default=10_000, help="utterances in the soak (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the kill moments")
     args = parser.parse_args()
 
@@ -76,11 +80,14 @@ def main() -> int:
     print(f"fuzzing, {args.fuzz_examples} examples per property ...", file=sys.stderr)
     cases, failing, passed = fuzz(args.fuzz_examples)
     rows.append(("fuzz cases run", f"{cases} ({failing} failing{'' if passed else '; pytest FAILED'})"))
-    rows.append(("soak", "TODO: not yet measured (memory growth, threads and descriptors over 10,000 utterances)"))
+
+    print(f"soak, {args.soak} utterances ...", file=sys.stderr)
+    soak = run_soak(args.soak)
+    rows += soak.rows()
 
     print()
     table(rows)
-    ok = crashes.survived == crashes.kills and crashes.lost == 0 and together.lost == 0 and passed
+    ok = crashes.survived == crashes.kills and crashes.lost == 0 and together.lost == 0 and passed and soak.steady
     return 0 if ok else 1
 
 

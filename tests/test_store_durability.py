@@ -24,7 +24,7 @@ from assistant.errors import NotesError
 from assistant.notes import SCHEMA_VERSION, CheckInNote, FreeNote, NotesFile
 from assistant.store import RECOVERY_DIR_ENV, NotesStore
 from tests.durability import concurrent_writers, crash_rounds, note
-from tests.harness import run_assistant
+from tests.harness import make_session, run_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 IS_ROOT = os.geteuid() == 0
@@ -335,7 +335,7 @@ def test_the_conversation_goes_on_when_saving_fails(disk: Disk, tmp_path: Path,
     disk.read_only()
     answers = ["a slow breakfast", "a flat tyre", "your laugh", "rain"]
     session = run_assistant(disk.data, ["start our check-in", *answers, "what can you do", "goodbye"])
-    assert session.count("core.save_failed") == 1, session.lines
+    assert session.count("core.save_failed_kept") == 1 and session.count("core.save_failed") == 0, session.lines
     assert session.count("core.after_flow") == 1 and session.count("core.didnt_catch_idle") == 0, \
         "after the failed save the couple carry on: help is given, and goodbye said"
     assert session.lines[-1] in session.ctx.responses.all_variants("core.goodbye")
@@ -343,6 +343,27 @@ def test_the_conversation_goes_on_when_saving_fails(disk: Disk, tmp_path: Path,
     [checkin] = NotesStore.in_dir(disk.data).load().notes
     assert isinstance(checkin, CheckInNote)
     assert [(p.high, p.low) for p in checkin.partners] == [tuple(answers[:2]), tuple(answers[2:])]
+
+
+def test_a_note_kept_only_in_memory_is_promised_only_while_running(disk: Disk,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(RECOVERY_DIR_ENV, str(disk.data / "state"))  # on the same disk: no recovery file either
+    disk.read_only()
+    session = make_session(disk.data)
+    assert not session.ctx.save_note(note("kept"))
+    assert session.count("core.save_failed_kept_for_now") == 1, session.lines
+    assert not (disk.data / "state").exists()
+    disk.writable()
+    assert session.ctx.save_note(note("next"))
+    assert ids(disk.data) == ["kept", "next"], "saved from memory by the next save that works"
+
+
+def test_no_later_save_is_promised_for_a_newer_versions_file(tmp_path: Path) -> None:
+    (tmp_path / "notes.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION + 1, "notes": []}))
+    session = make_session(tmp_path)
+    assert not session.ctx.save_note(note("refused"))
+    assert session.count("core.save_failed") == 1, "said plainly: no promise that cannot be kept"
+    assert session.count("core.save_failed_kept") == session.count("core.save_failed_kept_for_now") == 0
 
 
 def test_the_command_says_what_happened_and_the_next_start_saves(disk: Disk, tmp_path: Path) -> None:
