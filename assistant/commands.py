@@ -15,6 +15,7 @@ from assistant.notes import AnswerNote, CheckInNote, Goal, Note, NotesFile
 from assistant.store import NotesStore
 
 if TYPE_CHECKING:
+    from assistant.barge_in import BargeInMonitor
     from assistant.notes_query import EntryFilter
     from assistant.speaker import Speaker
 
@@ -51,6 +52,7 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
 
     listener: Listener
     source = None
+    barge_in = None
     # Timers run on this clock. WAV files carry their own time: the clock follows the audio read,
     # so a timed hug in a recording ends at the right place in it, however fast the files are read.
     clock: Clock = ManualClock(datetime.now().astimezone()) if args.wav else SystemClock()
@@ -65,12 +67,18 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
         source = source_
         recognizer = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir))
         _report(f"listening with {recognizer.name}" + (" (WAV files)" if args.wav else " (microphone)"))
-        listener = SpeechListener(source_, recognizer, clock=clock)
+        if isinstance(source_, MicrophoneSource) and not args.save_speech:
+            # Spoken aloud into a live microphone: listen for "stop" while speaking (assistant.barge_in).
+            from assistant.barge_in import BargeInMonitor, barge_in_phrases  # noqa: PLC0415
+
+            spoken = {p.spoken.lower(): p.intent for p in matcher.intents.phrases()}
+            barge_in = BargeInMonitor(source_, recognizer, barge_in_phrases(spoken))
+        listener = SpeechListener(source_, recognizer, clock=clock, barge_in=barge_in)
 
     speakers: list[Speaker] = [PrintSpeaker()]
     speak = args.speak if args.speak is not None else not (args.text or args.wav)
     if speak or args.save_speech:
-        speakers.append(_voice(args.save_speech))
+        speakers.append(_voice(args.save_speech, barge_in))
 
     store = NotesStore.in_dir(paths.ensure_private_dir(data_dir), report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
@@ -78,13 +86,13 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     return Assistant(ctx, default_flows()), source
 
 
-def _voice(save_dir: Path | None) -> Speaker:
+def _voice(save_dir: Path | None, barge_in: BargeInMonitor | None = None) -> Speaker:
     from assistant.audio_out import AudioSink, SoundDeviceSink, WavFileSink  # noqa: PLC0415
     from assistant.speaker import VoiceSpeaker  # noqa: PLC0415
     from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
 
     sink: AudioSink = WavFileSink(save_dir) if save_dir else SoundDeviceSink()
-    return VoiceSpeaker(Pyttsx3Synthesizer(), sink)
+    return VoiceSpeaker(Pyttsx3Synthesizer(), sink, barge_in)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -172,43 +180,92 @@ def export_notes(data_dir: Path | None, where: EntryFilter, path: Path) -> int:
 
 
 def forget_notes(data_dir: Path | None, where: EntryFilter, ids: list[str], confirmed: bool) -> int:
-    """Delete entries by id, or everything `where` selects; asks first unless `confirmed`."""
+    """Delete entries by id, or everything `where` selects, from the notes and every copy of them; asks
+    first unless `confirmed`, and says what went from where.
+
+    Notes kept from a failed save (recovery files) are saved into the notes first, so they are forgotten
+    with the rest and their files removed. Upgrade backups lose the same entries. A file set aside as
+    unreadable cannot be searched: forgetting everything (`--forget-all`, no filter) deletes it, any
+    other forgetting names it and leaves it.
+    """
     from assistant.notes_query import (  # noqa: PLC0415
         describe_entries,
         forget_ids,
         forget_selection,
-        select,
         unknown_ids,
     )
 
     store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
-    current = store.load()
+    kept = [p for p in store.recovery_files if p.exists()]
+    current = store.load()  # saves notes kept from a failed save into the file, then removes their copies
+    everything = not ids and where.is_everything
+
+    def change(data: NotesFile) -> str:
+        if ids:
+            return describe_entries(forget_ids(data, set(ids)).counts())
+        removed, rituals = forget_selection(data, where)
+        return describe_entries(removed.counts(), rituals)
+
+    backups = {path: store.read_backup(path) for path in store.backups()}
     if ids:
-        missing = unknown_ids(current, ids)
+        readable = [current, *(data for data in backups.values() if data is not None)]
+        missing = [i for i in ids if all(unknown_ids(data, [i]) for data in readable)]
         if missing:
             raise TogetherlyError(f"no entry with id {', '.join(missing)}; nothing was deleted "
                                   "(`togetherly notes` shows the ids)")
-        planned = describe_entries(forget_ids(current.model_copy(deep=True), set(ids)).counts())
-    else:
-        planned = describe_entries(select(current, where).counts(),
-                                   current.rituals if where.is_everything else None)
-    if planned == "nothing":
+    planned = change(current.model_copy(deep=True))
+    copies = [*backups, *store.set_aside()] if everything else []
+    in_backups = [path for path, data in backups.items() if not everything and data is not None
+                  and change(data) != "nothing"]
+    if planned == "nothing" and not copies and not in_backups:
         print(f"Nothing to forget ({where.describe()}).")
+        _mention_set_aside(store, everything)
         return 0
-    if not confirmed and not _confirm(planned):
+    if copies:
+        files = f"{_count(copies, 'older copy', 'older copies')} of the notes file ({_names(copies)})"
+        what = files if planned == "nothing" else f"{planned} and {files}"
+    elif in_backups:
+        in_ = _count(in_backups, 'backup', 'backups')
+        what = f"{planned} (also in {in_})" if planned != "nothing" else f"those entries from {in_}"
+    else:
+        what = planned
+    if not confirmed and not _confirm(what):
         return 1
     done: list[str] = []
-
-    def change(data: NotesFile) -> None:
-        if ids:
-            done.append(describe_entries(forget_ids(data, set(ids)).counts()))
-        else:
-            removed, rituals = forget_selection(data, where)
-            done.append(describe_entries(removed.counts(), rituals))
-
-    store.update(change)
-    print(f"Forgot {done[0]}. It is gone from {store.path}.")
+    store.update(lambda data: done.append(change(data)))
+    if done[0] != "nothing":
+        print(f"Forgot {done[0]}. It is gone from {store.path}.")
+    if kept:
+        left = [p for p in kept if p.exists()]
+        print(f"Notes kept from a failed save ({_names(kept)}) were saved into the notes first, so they were "
+              "included" + (f"; could not delete {_names(left)}: delete it by hand." if left
+                            else f"; {'that file is' if len(kept) == 1 else 'those files are'} gone."))
+    changed = [path for path in in_backups if store.forget_in_backup(path, change)]
+    if changed:
+        print(f"Also removed from {_count(changed, 'backup', 'backups')}: {_names(changed)}.")
+    if copies:
+        store.delete_copies(copies)
+        print(f"Deleted {_count(copies, 'older copy', 'older copies')} of the notes file: {_names(copies)}.")
+    _mention_set_aside(store, everything)
     return 0
+
+
+def _mention_set_aside(store: NotesStore, everything: bool) -> None:
+    """Files set aside as unreadable may hold old notes we cannot search: say so, and how to delete them."""
+    left = store.set_aside()
+    if left and not everything:
+        it = "it" if len(left) == 1 else "they"
+        print(f"Not searched: {_names(left)} could not be read when {it} {'was' if len(left) == 1 else 'were'} "
+              f"set aside, so {it} may still hold older notes. `togetherly notes --forget-all --yes` deletes "
+              "everything, these files included.")
+
+
+def _count(items: list[Path], one: str, many: str) -> str:
+    return f"{len(items)} {one if len(items) == 1 else many}"
+
+
+def _names(items: list[Path]) -> str:
+    return ", ".join(path.name for path in items)
 
 
 def _confirm(planned: str) -> bool:

@@ -19,13 +19,29 @@ from assistant.recognizer import Recognizer
 
 MIN_COMMAND_CONFIDENCE = 0.5
 """Below this engine confidence a command is rejected rather than acted on."""
+CONSEQUENTIAL = {"need_break": "core.confirm_need_break", "clear_agreements": "core.confirm_clear_agreements"}
+"""Intents that start something long or forget something, with the question that confirms them."""
+SURE_SCORE = 92.0
+"""A consequential intent matched below this score (0-100) is confirmed before it is acted on."""
+SURE_CONFIDENCE = 0.8
+"""... and so is one the recognizer heard with less confidence than this."""
 
 
 def gate(match: Match, confidence: float, min_confidence: float = MIN_COMMAND_CONFIDENCE) -> Match:
-    """Drop the intent of a match the recognizer itself was unsure of."""
+    """Drop the intent of a match the recognizer itself was unsure of. The one decision shared by the
+    live conversation (`Conversation.hear_command`) and `togetherly understand`."""
     if match.intent is None or confidence >= min_confidence:
         return match
     return Match(match.text, None, match.score, match.phrase, match.alternatives)
+
+
+def confirmation_key(match: Match, confidence: float) -> str | None:
+    """The question to ask before acting on a consequential intent heard without certainty, else None:
+    starting a twenty-minute break or forgetting agreements on a mishearing costs more than one question."""
+    key = CONSEQUENTIAL.get(match.intent or "")
+    if key is None or (match.score >= SURE_SCORE and confidence >= SURE_CONFIDENCE):
+        return None
+    return key
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,8 @@ class Understanding:
     score: float
     confidence: float
     alternatives: list[tuple[str, float]]
+    confirm: str | None
+    """The question asked before acting (a consequential intent heard without certainty), else None."""
     engine: str
     recognize_ms: float
     match_ms: float
@@ -55,7 +73,8 @@ class Understander:
         match = gate(self.matcher.match(transcript, allowed), confidence)
         match_ms = (time.perf_counter() - start) * 1000
         return Understanding(source, transcript, match.intent, round(match.score, 1), round(confidence, 3),
-                             [(name, score) for name, score in match.alternatives], engine,
+                             [(name, score) for name, score in match.alternatives],
+                             confirmation_key(match, confidence), engine,
                              round(recognize_ms, 1), round(match_ms, 3))
 
     def text(self, line: str, allowed: Sequence[str]) -> Understanding:

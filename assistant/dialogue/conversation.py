@@ -19,7 +19,8 @@ from assistant.matcher import IntentMatcher, Match
 from assistant.notes import Note
 from assistant.responses import Responses
 from assistant.speaker import Speaker
-from assistant.store import NotesStore
+from assistant.store import NoteKept, NotesStore
+from assistant.understanding import confirmation_key, gate
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ class Conversation:
     last_line: str = ""
     last_match: Match | None = None
     """The last command heard; a flow started from the idle loop finds its trigger (and slots) here."""
+    last_confidence: float = 1.0
+    """The recognizer's confidence in the last command heard."""
 
     # -- speaking -------------------------------------------------------------------------------
     def line(self, key: str, **values: object) -> str:
@@ -86,14 +89,26 @@ class Conversation:
                                                    deadline))
         if heard.status != "speech":
             return heard, None
-        match = self.matcher.match(heard.text, intents)
-        if match.intent is not None and heard.confidence < self.tuning.min_command_confidence:
-            log.info("rejected %s: engine confidence %.2f", match.intent, heard.confidence)
-            match = Match(match.text, None, match.score, match.phrase, match.alternatives)
+        heard_match = self.matcher.match(heard.text, intents)
+        match = gate(heard_match, heard.confidence, self.tuning.min_command_confidence)
+        if match.intent != heard_match.intent:
+            log.info("rejected %s: engine confidence %.2f", heard_match.intent, heard.confidence)
         log.info("heard command: intent=%s score=%.1f confidence=%.2f recognize_ms=%.0f",
                  match.intent, match.score, heard.confidence, heard.recognize_ms)
         self.last_match = match
+        self.last_confidence = heard.confidence
         return heard, match
+
+    def confirm_if_unsure(self) -> bool:
+        """For a consequential command heard without certainty, ask first; True when it may go ahead."""
+        match = self.last_match
+        key = confirmation_key(match, self.last_confidence) if match is not None else None
+        if key is None:
+            return True
+        if self.ask_choice(key, ("yes", "no")) == "yes":
+            return True
+        self.say("core.confirm_declined")
+        return False
 
     def wait_until(self, deadline: float | None, intents: Sequence[str]) -> Match | None:
         """Stay quiet and listen for one of `intents` until `deadline` (monotonic, on ctx.clock; None: no
@@ -196,6 +211,13 @@ class Conversation:
             self.store.add(note)
         except NotesError as exc:
             log.error("could not save a %s note: %s", note.kind, exc)
-            self.say("core.save_failed")
+            self.say(_save_failed_line(exc))
             return False
         return True
+
+
+def _save_failed_line(exc: NotesError) -> str:
+    """Promise a later save only when the store really keeps the note for one."""
+    if not isinstance(exc, NoteKept) or not exc.retried:
+        return "core.save_failed"
+    return "core.save_failed_kept" if exc.in_file else "core.save_failed_kept_for_now"

@@ -45,6 +45,8 @@ class Assistant:
                     continue
                 log.info("starting flow %s", flow.name)
                 try:
+                    if not ctx.confirm_if_unsure():  # "Did you want to take a break?"
+                        continue
                     flow.run(ctx)
                 except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
                     ctx.say("core.stopped")

@@ -70,7 +70,9 @@ class Renderer:
         if not path.exists():
             synthesize(text, path, voice=voice, speed=speed)
         clean = read_wav(path)
-        return (clean + dithered_silence(clean.size / 16000, level=3.0, seed=int(key[:6], 16))).astype(np.int16)
+        # Sized from the float duration, the dither can come out one sample short: trim or pad to match.
+        dither = np.resize(dithered_silence(clean.size / 16000 + 0.01, level=3.0, seed=int(key[:6], 16)), clean.size)
+        return (clean + dither).astype(np.int16)
 
     def noisy(self, speech: Samples, snr_db: float | None, index: int) -> Samples:
         if snr_db is None:

@@ -31,7 +31,7 @@ def pink_noise(samples: int, seed: int = 0) -> npt.NDArray[np.float64]:
     freqs = np.arange(spectrum.size, dtype=np.float64)
     freqs[0] = 1.0
     pink = np.fft.irfft(spectrum / np.sqrt(freqs), n=samples)
-    return pink / np.abs(pink).max()
+    return np.asarray(pink / np.abs(pink).max(), dtype=np.float64)
 
 
 def babble(folder: Path, seconds: float, seed: int = 0) -> npt.NDArray[np.float64]:
@@ -46,7 +46,7 @@ def babble(folder: Path, seconds: float, seed: int = 0) -> npt.NDArray[np.float6
         talker = read_wav(path).astype(np.float64)
         offset = int(rng.integers(0, talker.size))
         mix += np.resize(np.roll(talker, -offset), length)
-    return mix / np.abs(mix).max()
+    return np.asarray(mix / np.abs(mix).max(), dtype=np.float64)
 
 
 def _peak_frame_rms(signal: npt.NDArray[np.float64]) -> float:
