@@ -16,6 +16,8 @@ from assistant.clock import ManualClock
 from assistant.errors import AudioDeviceError, AudioFormatError
 
 BLOCK_SECONDS = 0.05
+MIC_BLOCK_SECONDS = 0.02
+"""The microphone hands audio over in 20 ms blocks: the end of speech is seen one frame after it."""
 STALL_SECONDS = 5.0
 """A microphone silent this long (no blocks at all, not quiet audio) has stopped working."""
 
@@ -52,6 +54,10 @@ class WavFilesSource:
 
     def _generate(self) -> Iterator[Samples]:
         block = int(SAMPLE_RATE * BLOCK_SECONDS)
+        # A short lead-in before the first file: a microphone always hears the room before anyone speaks,
+        # and the endpointer needs it to learn the noise floor before speech starts.
+        lead_in = dithered_silence(0.3, seed=len(self._paths))
+        yield from (lead_in[start:start + block] for start in range(0, lead_in.size, block))
         for index, path in enumerate(self._paths):
             yield from iter_wav_blocks(path, BLOCK_SECONDS)
             pause = dithered_silence(self._pause, seed=index)
@@ -95,11 +101,11 @@ class MicrophoneSource:
 
     def __init__(self, device: int | str | None = None) -> None:
         sd = _import_sounddevice()
-        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=400)
+        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=1000)  # 20 s
         try:
             self._stream = sd.RawInputStream(
                 samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device,
-                blocksize=int(SAMPLE_RATE * BLOCK_SECONDS), callback=self._callback,
+                blocksize=int(SAMPLE_RATE * MIC_BLOCK_SECONDS), callback=self._callback,
             )
             self._stream.start()
         except Exception as exc:  # PortAudioError, ValueError: no such device

@@ -25,6 +25,7 @@ from assistant.endpointer import (
     Event,
 )
 from assistant.recognizer import RecognitionSession, Recognizer
+from assistant.vad import SpeechDetector, default_detector
 
 
 class ListenMode(enum.Enum):
@@ -65,6 +66,11 @@ _NO_FRAME = np.zeros(0, dtype=np.int16)
 
 class Listener(Protocol):
     def listen(self, request: ListenRequest) -> Heard: ...
+
+
+class BargeIn(Protocol):
+    def take(self) -> Heard | None:
+        """A command said over the assistant's speech and not yet acted on (assistant.barge_in)."""
 
 
 class TextListener:
@@ -135,16 +141,21 @@ def _waitable_fd(stream: TextIO) -> int | None:
 class SpeechListener:
     """Audio from a source, cut into utterances by the endpointer and streamed into a recognizer."""
 
-    PREROLL_FRAMES = 15  # 300 ms kept from before the detected start, so first consonants are not lost
+    PREROLL_FRAMES = 25  # 500 ms kept from before the detected start: the VAD can miss a soft onset ("th")
 
-    def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock | None = None) -> None:
+    def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock | None = None,
+                 barge_in: BargeIn | None = None) -> None:
         self.source = source
+        self.barge_in = barge_in
+        """Where a command said over the assistant's speech waits; it is the next thing heard."""
         self.recognizer = recognizer
         self.clock: Clock = clock or SystemClock()
         """Deadlines are on this clock: the system clock for a microphone; for WAV files, a ManualClock
         that the source advances by the audio it has played."""
         self._pending = np.zeros(0, dtype=np.int16)
         self._abandoned: RecognitionSession | None = None
+        self.detector: SpeechDetector = default_detector()
+        """Kept across utterances, so the room's noise level learned at one prompt serves the next."""
 
     def _frames(self, deadline: float | None = None) -> Samples | None:
         """The next 20 ms frame; None at the end of input; an empty frame when the deadline came first."""
@@ -163,13 +174,16 @@ class SpeechListener:
         return frame
 
     def listen(self, request: ListenRequest) -> Heard:
+        barged = self.barge_in.take() if self.barge_in is not None else None
+        if barged is not None:
+            return barged
         if self._abandoned is not None:  # cut off by a deadline last time: close it now, off the clock
             self._abandoned.finish()
             self._abandoned = None
         self.source.drain()
         self._pending = np.zeros(0, dtype=np.int16)
         command = request.mode is ListenMode.COMMAND
-        endpointer = Endpointer(COMMAND_ENDPOINTING if command else ANSWER_ENDPOINTING)
+        endpointer = Endpointer(COMMAND_ENDPOINTING if command else ANSWER_ENDPOINTING, self.detector)
         preroll: deque[Samples] = deque(maxlen=self.PREROLL_FRAMES)
         session: RecognitionSession | None = None
         waited = 0.0

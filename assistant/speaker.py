@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 import numpy as np
 import numpy.typing as npt
 
 from assistant import tones
+from assistant.audio import to_mono_16k
 from assistant.audio_out import AudioSink
 from assistant.errors import AudioDeviceError
 from assistant.tts import Pyttsx3Synthesizer
+
+if TYPE_CHECKING:
+    from assistant.barge_in import BargeInMonitor
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +44,48 @@ class PrintSpeaker:
 
 
 class VoiceSpeaker:
-    """pyttsx3 synthesis played through an AudioSink (the speaker, or WAV files)."""
+    """pyttsx3 synthesis played through an AudioSink (the speaker, or WAV files).
 
-    def __init__(self, synthesizer: Pyttsx3Synthesizer, sink: AudioSink) -> None:
+    With a barge-in monitor, each line plays on a worker thread while the monitor listens; a barge-in
+    stops the sink, and the rest of the turn stays quiet until the listener has taken the command.
+    """
+
+    def __init__(self, synthesizer: Pyttsx3Synthesizer, sink: AudioSink,
+                 barge_in: BargeInMonitor | None = None) -> None:
         self.synthesizer = synthesizer
         self.sink = sink
+        self.barge_in = barge_in
         self._failed = False
 
     def say(self, text: str) -> None:
-        if not self._failed:
+        if self._failed or (self.barge_in is not None and self.barge_in.pending):
+            return
+        if self.barge_in is None:
             self._play(lambda: self.synthesizer.synthesize(text))
+            return
+        monitor = self.barge_in
+        try:
+            samples, rate = self.synthesizer.synthesize(text)
+        except AudioDeviceError as exc:
+            self._give_up(exc)
+            return
+        errors: list[AudioDeviceError] = []
+        playing = threading.Event()
+
+        def play() -> None:
+            playing.set()
+            try:
+                self.sink.play(samples, rate)
+            except AudioDeviceError as exc:
+                errors.append(exc)
+
+        worker = threading.Thread(target=play, name="togetherly-speech", daemon=True)
+        worker.start()
+        playing.wait()  # listen from when the sound starts, not before the thread has run
+        monitor.watch(text, worker.is_alive, self.sink.stop, to_mono_16k(samples, rate, 1))
+        worker.join()
+        if errors:
+            self._give_up(errors[0])
 
     def chime(self, name: str) -> None:
         """The chime goes through the same sink as speech, so it can be stopped or saved the same way."""
@@ -60,9 +97,12 @@ class VoiceSpeaker:
             samples, rate = render()
             self.sink.play(samples, rate)
         except AudioDeviceError as exc:
-            # The conversation goes on in print; say once why the voice went quiet.
-            self._failed = True
-            print(f"(voice output stopped: {exc})", file=sys.stderr, flush=True)
+            self._give_up(exc)
+
+    def _give_up(self, exc: AudioDeviceError) -> None:
+        # The conversation goes on in print; say once why the voice went quiet.
+        self._failed = True
+        print(f"(voice output stopped: {exc})", file=sys.stderr, flush=True)
 
 
 class MultiSpeaker:

@@ -5,7 +5,10 @@
 
 Measures, on this machine: intent-match latency per utterance; recognition time and real-time factor
 per engine for espeak-ng test WAVs; time from the end of an utterance to the first reply audio
-(endpoint → transcript → match → reply text → synthesized audio); start-up time; peak memory.
+(endpoint → transcript → match → reply text → synthesized audio); endpointing accuracy of the energy
+detector against WebRTC's VAD in pink noise and babble; end of speech → first reply audio with the
+endpointing window; barge-in reaction time, catch rate and false barge-ins per hour of the assistant's
+own speech (tests/loopback.py); start-up time; peak memory.
 Nothing here is a test: it prints numbers, it does not judge them.
 """
 
@@ -20,17 +23,28 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.audio import SAMPLE_RATE, read_wav, write_wav  # noqa: E402
-from assistant.endpointer import FRAME_SAMPLES  # noqa: E402
+import numpy as np  # noqa: E402
+
+from assistant.audio import SAMPLE_RATE, Samples, dithered_silence, read_wav, write_wav  # noqa: E402
+from assistant.endpointer import (  # noqa: E402
+    COMMAND_ENDPOINTING,
+    FRAME_SAMPLES,
+    Endpointer,
+    EndpointerSettings,
+    Event,
+)
 from assistant.intents import IntentSet  # noqa: E402
 from assistant.matcher import IntentMatcher  # noqa: E402
 from assistant.paths import language_dir  # noqa: E402
 from assistant.recognizer import Recognizer  # noqa: E402
+from assistant.vad import EnergyDetector, WebRtcDetector  # noqa: E402
 from tests.speech_fixtures import synthesize, with_silence  # noqa: E402
 
 COMMANDS = ["start our check-in", "what can you do", "repeat that", "yes please", "next one", "stop"]
@@ -150,6 +164,177 @@ def bench_startup(engine: str, wav: Path, repeats: int, extra: list[str]) -> lis
     return [engine, f"{statistics.median(times) * 1000:.0f}", f"{max(peaks):.0f}"]
 
 
+# -- issue 5: endpointing, reply latency with it, barge-in ------------------------------------------
+
+ENDPOINT_TEXTS = [*COMMANDS, "skip this question", *ANSWERS]
+NOISES = [("clean", None, 0.0), ("pink 20 dB", "pink", 20.0), ("pink 15 dB", "pink", 15.0),
+          ("pink 10 dB", "pink", 10.0), ("babble 20 dB", "babble", 20.0), ("babble 15 dB", "babble", 15.0)]
+
+
+def _speech_span(samples: Samples) -> tuple[float, float]:
+    loud = np.flatnonzero(np.abs(samples) > 300)
+    return loud[0] / SAMPLE_RATE, (loud[-1] + 1) / SAMPLE_RATE
+
+
+def bench_endpointing(work: Path) -> list[list[str]]:
+    """Each detector on each command/answer in noise: 5 s of the room first (the first 2 s to learn it),
+    then the speech, then 3 s of the room. A false start is a START in the noise before the speech; a
+    miss is speech whose end was never found; the delay is from the last loud sample to END."""
+    from tests.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
+
+    speech = [read_wav(synthesize(t, work / f"ep-{i}.wav")) for i, t in enumerate(ENDPOINT_TEXTS)]
+    noises = {"pink": pink_noise(SAMPLE_RATE * 30, seed=5), "babble": babble(work, 30.0)}
+    window = COMMAND_ENDPOINTING.trailing_silence_s
+    rows = []
+    for label, factory in (("energy", EnergyDetector), ("webrtcvad + energy gate", WebRtcDetector)):
+        for name, noise, snr in NOISES:
+            false_starts, missed, delays = 0, 0, []
+            for k, words in enumerate(speech):
+                lead = 5.0
+                signal = np.concatenate([dithered_silence(lead, seed=k), words, dithered_silence(3.0, seed=k + 50)])
+                if noise is not None:
+                    offset = (k * 7919) % (noises[noise].size - signal.size)
+                    signal = mix_at_snr(signal, noises[noise][offset:offset + signal.size], snr)
+                begin, end = (lead + t for t in _speech_span(words))
+                endpointer = Endpointer(EndpointerSettings(trailing_silence_s=window), factory())
+                started = ended = None
+                for i in range(0, signal.size - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+                    event, t = endpointer.push(signal[i:i + FRAME_SAMPLES]), (i + FRAME_SAMPLES) / SAMPLE_RATE
+                    if event is Event.START and 2.0 <= t < begin - 0.3:
+                        false_starts += 1
+                    elif event is Event.START and t >= begin - 0.3 and started is None:
+                        started = t
+                    elif event is Event.END and started is not None:
+                        ended = t
+                        break
+                if ended is None or ended < end:
+                    missed += 1
+                else:
+                    delays.append((ended - end) * 1000)
+            rows.append([label, name, str(len(speech)), str(false_starts), str(missed),
+                         f"{statistics.median(delays):.0f}" if delays else "-",
+                         f"{pct(delays, 0.95):.0f}" if delays else "-"])
+    return rows
+
+
+def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[str]]:
+    """End of speech → first reply audio through the real SpeechListener (WebRTC VAD, command window),
+    audio time from a WAV source (20 ms blocks, as the microphone hands them over) plus the measured
+    time from the endpoint to synthesized reply audio. The sound card's own output latency is not
+    included (none here); a callback stream adds one 20 ms block before it."""
+    from assistant.audio_in import MIC_BLOCK_SECONDS, WavFilesSource  # noqa: PLC0415
+    from assistant.clock import ManualClock  # noqa: PLC0415
+    from assistant.listener import ListenMode, ListenRequest, SpeechListener  # noqa: PLC0415
+    from assistant.responses import Responses  # noqa: PLC0415
+    from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
+
+    intents = IntentSet.load_dir(language_dir())
+    matcher = IntentMatcher(intents)
+    responses = Responses.load_dir(language_dir() / "responses")
+    synth = Pyttsx3Synthesizer()
+    grammar = tuple(p.spoken for p in intents.phrases())
+    class MicrophoneLike(WavFilesSource):
+        """A WAV file handed over in the microphone's 20 ms blocks (the clock follows the audio)."""
+
+        def _generate(self) -> Iterator[Samples]:
+            for block in super()._generate():
+                for start in range(0, block.size, int(SAMPLE_RATE * MIC_BLOCK_SECONDS)):
+                    yield block[start:start + int(SAMPLE_RATE * MIC_BLOCK_SECONDS)]
+
+    wavs = []
+    for i, text in enumerate(COMMANDS):
+        path = work / f"turn-{i}.wav"
+        write_wav(path, with_silence(read_wav(synthesize(text, path)), 0.5, 0.0))
+        wavs.append((path, _speech_span(read_wav(path))[1]))
+    window, compute, total = [], [], []
+    for _ in range(repeats):
+        for path, end in wavs:
+            clock = ManualClock()
+            listener = SpeechListener(MicrophoneLike([path], clock=clock), recognizer, clock=clock)
+            begin = clock.monotonic()
+            heard = listener.listen(ListenRequest(ListenMode.COMMAND, grammar))
+            endpoint_ms = (clock.monotonic() - begin - end) * 1000
+            start = time.perf_counter()
+            match = matcher.match(heard.text)
+            line = responses.render("checkin.greet" if match.intent == "start_checkin" else "core.after_flow",
+                                    partner_one="Sam", partner_two="Alex")
+            synth.synthesize(line)
+            after_ms = heard.recognize_ms + (time.perf_counter() - start) * 1000
+            window.append(endpoint_ms)
+            compute.append(after_ms)
+            total.append(endpoint_ms + after_ms)
+    return [[label, f"{statistics.median(v):.0f}", f"{pct(v, 0.95):.0f}"] for label, v in
+            (("endpointing (speech end → END, audio time)", window),
+             ("transcript + match + reply text + pyttsx3 audio", compute),
+             ("end of speech → first reply audio", total))]
+
+
+OWN_LEAK_DB = (0.0, -10.0, -20.0)
+"""Our voice at the microphone relative to the person's: 0 dB is a speaker beside the microphone."""
+
+
+def bench_barge_in(recognizer: Recognizer, work: Path, repeats: int) -> list[list[str]]:
+    """Reaction to a real "stop" (espeak-ng en+f3) said 3 s into a long line, and false barge-ins from the
+    assistant's own speech (every response line in the data files), through the loopback sound card."""
+    from assistant.barge_in import BargeInMonitor, barge_in_phrases  # noqa: PLC0415
+    from assistant.responses import Responses  # noqa: PLC0415
+    from assistant.speaker import VoiceSpeaker  # noqa: PLC0415
+    from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
+    from tests.loopback import Loopback, peak_level, room_with  # noqa: PLC0415
+
+    class TimedMonitor(BargeInMonitor):
+        judge_ms: float = 0.0
+
+        def _judge(self, *args: Any) -> Any:
+            started = time.perf_counter()
+            heard = super()._judge(*args)
+            self.judge_ms = (time.perf_counter() - started) * 1000
+            return heard
+
+    intents = IntentSet.load_dir(language_dir())
+    phrases = barge_in_phrases({p.spoken.lower(): p.intent for p in intents.phrases()})
+    responses = Responses.load_dir(language_dir() / "responses")
+    names = {"partner_one": "Sam", "partner_two": "Alex", "name": "Sam", "prompt": "", "minutes": "ten",
+             "count": "three", "seconds": "thirty"}
+    lines = []
+    for key in responses.keys():  # noqa: SIM118 - Responses has keys() but is not iterable
+        for variant in responses.all_variants(key):
+            with contextlib.suppress(KeyError, IndexError, ValueError):
+                lines.append(variant.format_map(names))
+    long_lines = [line for line in lines if len(line) > 90 and "stop" not in line.lower()][:repeats * 2]
+    synth = Pyttsx3Synthesizer()
+    stop = read_wav(synthesize("stop", work / "stop-f3.wav", voice="en+f3"))
+    stop_end = 3.0 + _speech_span(stop)[1]
+    rows = []
+    for leak_db in OWN_LEAK_DB:
+        level = peak_level(stop) * 10 ** (leak_db / 20)
+        monitor = TimedMonitor(Loopback(room_with(None, 0.0, 1.0)).source, recognizer, phrases)
+        false, own_seconds = 0, 0.0
+        for line in lines:  # one monitor throughout, as in a session: it learns the echo's level
+            loop = Loopback(room_with(None, 0.0, 60.0), leak_level=level)
+            monitor.source = loop.source
+            VoiceSpeaker(synth, loop.sink, monitor).say(line)
+            false += monitor.take() is not None
+            own_seconds += sum(length for length, _, _ in loop.plays) / SAMPLE_RATE
+        own_hours = own_seconds / 3600
+        caught, reactions = 0, []
+        for line in long_lines:
+            loop = Loopback(room_with(stop, 3.0, 60.0), leak_level=level)
+            monitor.source = loop.source
+            VoiceSpeaker(synth, loop.sink, monitor).say(line)
+            heard = monitor.take()
+            if heard is not None and loop.stopped_at and loop.stopped_at[0] / SAMPLE_RATE > 3.0:
+                caught += heard.text.startswith("stop")
+                # Audio until stop() was called, after the word ended, plus the decode after the endpoint
+                # and one 20 ms output block for the callback to go quiet.
+                reactions.append((loop.stopped_at[0] / SAMPLE_RATE - stop_end) * 1000 + monitor.judge_ms + 20)
+        rows.append(["pocketsphinx", f"{leak_db:+.0f} dB", f"{caught}/{len(long_lines)}",
+                     f"{statistics.median(reactions):.0f}" if reactions else "-",
+                     f"{pct(reactions, 0.95):.0f}" if reactions else "-",
+                     f"{false} in {own_hours * 60:.1f} min", f"{false / own_hours:.0f}"])
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
@@ -176,9 +361,8 @@ def main() -> int:
         print("\nVosk English: no English Vosk model is present here (it cannot be downloaded on this "
               "machine); run `togetherly models download` and this script again to measure it.")
 
-        table("End of utterance to reply (ms, pocketsphinx grammar; add the endpointing window of 600 ms "
-              "of trailing silence for commands)", ["stage", "p50", "p95"],
-              bench_reply(pocketsphinx, wavs, args.repeats))
+        table("End of utterance to reply (ms, pocketsphinx grammar; from the endpoint, without the window)",
+              ["stage", "p50", "p95"], bench_reply(pocketsphinx, wavs, args.repeats))
 
         silence = work / "silence.wav"
         write_wav(silence, with_silence(read_wav(wavs["stop"]), 0.1, 0.1))
@@ -187,6 +371,19 @@ def main() -> int:
             startup.append(bench_startup("vosk", silence, max(1, args.repeats // 2), ["--model", str(korean_model)]))
         table("Start-up (process start to welcome line) and peak memory", ["engine", "start-up ms p50",
                                                                            "peak RSS MB"], startup)
+        # After start-up: a child forked from this process starts with its memory, so measure that first.
+        window_ms = COMMAND_ENDPOINTING.trailing_silence_s * 1000
+        table(f"Endpointing: espeak-ng commands and answers in noise (command window {window_ms:.0f} ms; delay = "
+              "last loud sample → END, ms)", ["detector", "noise", "n", "false starts", "missed ends", "delay p50",
+                                              "delay p95"], bench_endpointing(work))
+        table("End of speech → first reply audio (ms, pocketsphinx, WebRTC VAD endpointing)",
+              ["stage", "p50", "p95"], bench_turn(pocketsphinx, work, args.repeats))
+        table("Barge-in over the assistant's own pyttsx3 speech (loopback sound card; our voice's level at the "
+              "microphone relative to the person's; reaction = end of the word → speech cut, ms)",
+              ["engine", "echo level", "'stop' caught", "reaction p50", "reaction p95", "false barge-ins",
+               "false per hour"], bench_barge_in(pocketsphinx, work, args.repeats))
+        print("\nVosk: barge-in and turn latency need an English model (not present here).")
+
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

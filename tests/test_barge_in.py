@@ -1,0 +1,124 @@
+"""Barge-in and echo guard, for real: the assistant's own pyttsx3 speech leaks into the "microphone" of a
+loopback sound card (tests/loopback.py) at the level of a person's voice, with and without an espeak-ng
+"stop" from another voice on top, and real pocketsphinx listens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.audio import read_wav
+from assistant.audio_out import Playback
+from assistant.barge_in import BargeInMonitor, barge_in_phrases
+from assistant.dialogue.conversation import FlowCancelled
+from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.intents import IntentSet
+from assistant.listener import ListenMode, ListenRequest, SpeechListener
+from assistant.paths import language_dir
+from assistant.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
+from assistant.tts import Pyttsx3Synthesizer
+from tests.harness import make_session
+from tests.loopback import Loopback, peak_level, room_with
+from tests.speech_fixtures import synthesize
+
+pytestmark = pytest.mark.audio
+
+PHRASES = barge_in_phrases({p.spoken.lower(): p.intent for p in IntentSet.load_dir(language_dir()).phrases()})
+# Lines the assistant says, several naming the very commands that could be said over them.
+OWN_LINES = [
+    "We're breathing together: in, hold, and out. Say \"skip\" to stop the breathing, or \"stop\" to end the break.",
+    "I'm still listening. You can answer, say \"skip\" to move on, or \"stop\" to finish.",
+    "Welcome to your check-in, Sam and Alex. Each of you gets a high and a low of the day.",
+    "Let's take ten minutes apart, so your bodies can calm down. It takes about that long.",
+    "Sam, what was the best part of your day today?",
+    "I've kept your answer with the question. Say \"next\" when you're ready.",
+]
+LONG_LINE = ("Let's play. I'll read a question and say who answers first, then the other one answers. "
+             "Talk as long as you like, and we will start light.")
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> PocketsphinxRecognizer:
+    return PocketsphinxRecognizer()
+
+
+@pytest.fixture(scope="module")
+def synth() -> Pyttsx3Synthesizer:
+    return Pyttsx3Synthesizer()
+
+
+@pytest.fixture(scope="module")
+def stop_voice(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    return read_wav(synthesize("stop", tmp_path_factory.mktemp("voice") / "stop.wav", voice="en+f3"))
+
+
+def test_playback_is_cut_at_the_next_block_after_stop() -> None:
+    playback = Playback(np.arange(1, 1001, dtype=np.int16))
+    out = np.full((320, 1), 7, dtype=np.int16)
+    assert playback.fill(out)
+    assert out[0, 0] == 1 and out[-1, 0] == 320
+    playback.stop()
+    assert playback.done.is_set()
+    assert not playback.fill(out)
+    assert not out.any()  # silence from the next block on, not the rest of the line
+
+
+def test_playback_ends_after_the_last_block() -> None:
+    playback = Playback(np.ones(500, dtype=np.int16))
+    out = np.zeros((320, 1), dtype=np.int16)
+    assert playback.fill(out)
+    assert not playback.fill(out)
+    assert out[:180, 0].all() and not out[180:, 0].any()
+
+
+def test_own_speech_never_barges_in_nor_is_taken_as_an_answer(
+        recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
+    # Our voice arrives as loud as a person's: a speaker next to the microphone, no echo cancellation.
+    loop = Loopback(room_with(None, 0.0, 120.0), leak_level=peak_level(stop_voice))
+    monitor = BargeInMonitor(loop.source, recognizer, PHRASES)
+    speaker = VoiceSpeaker(synth, loop.sink, monitor)
+    listener = SpeechListener(loop.source, recognizer, barge_in=monitor)
+    for line in OWN_LINES:
+        speaker.say(line)
+        assert not monitor.pending, line
+        heard = listener.listen(ListenRequest(ListenMode.ANSWER, (), timeout_s=1.0))
+        assert heard.status == "silence", line  # the echo's tail is not an answer either
+    assert len(loop.plays) == len(OWN_LINES)
+    assert not any(stopped for _, _, stopped in loop.plays)
+    assert all(played == length for length, played, _ in loop.plays)
+
+
+def test_a_stop_from_someone_else_stops_the_speech_and_ends_the_flow(
+        tmp_path: Path, recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer,
+        stop_voice: np.ndarray) -> None:
+    # The partner says "stop" 3 s into a long line, and again (as people do) at 4.5 s; our voice reaches
+    # the microphone 20 dB below theirs (the speaker across the room). Louder echo makes a barge-in less
+    # likely to be caught: the benchmark measures how often, this test that it works and what follows.
+    room = room_with(stop_voice, 3.0, 30.0) + room_with(stop_voice, 4.5, 30.0, seed=1)
+    loop = Loopback(room, leak_level=peak_level(stop_voice) / 10)
+    monitor = BargeInMonitor(loop.source, recognizer, PHRASES)
+    listener = SpeechListener(loop.source, recognizer, barge_in=monitor)
+    session = make_session(tmp_path, listener=listener)
+    session.ctx.speaker = MultiSpeaker(session.ctx.speaker, VoiceSpeaker(synth, loop.sink, monitor))
+    with pytest.raises(FlowCancelled):
+        session.ctx.speaker.say(LONG_LINE)
+        session.ctx.ask_answer("checkin.ask_high", name="Sam")
+    (length, played, stopped), *_ = loop.plays
+    assert stopped and played < length
+    assert loop.stopped_at[0] > 3.0 * 16000  # stopped by the word, not before it
+    assert len(loop.plays) == 1  # the question after the cut-off line was not spoken over the stop
+    assert isinstance(session.ctx.speaker.speakers[0], PrintSpeaker)
+
+
+def test_loud_echo_of_lines_naming_commands_is_ignored(
+        recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
+    # Our voice twice as loud as a person's at the microphone, saying the commands themselves.
+    loop = Loopback(room_with(None, 0.0, 60.0), leak_level=2 * peak_level(stop_voice))
+    monitor = BargeInMonitor(loop.source, recognizer, PHRASES)
+    speaker = VoiceSpeaker(synth, loop.sink, monitor)
+    for line in [*OWN_LINES[:2], OWN_LINES[-1]]:
+        speaker.say(line)
+        assert monitor.take() is None, line
+    assert not any(stopped for _, _, stopped in loop.plays)
