@@ -93,12 +93,12 @@ def test_wav_source_checks_every_file_before_starting(tmp_path: Path) -> None:
         WavFilesSource([good, tmp_path / "bad.wav"])
 
 
-def test_wav_source_adds_a_pause_after_each_file_and_then_ends(tmp_path: Path) -> None:
+def test_wav_source_adds_a_lead_in_and_a_pause_after_each_file_and_then_ends(tmp_path: Path) -> None:
     source = WavFilesSource([write(tmp_path / "a.wav", 16000, 1, 2, seconds=0.5)], pause_seconds=1.0)
     total = 0
     while (block := source.read()) is not None:
         total += block.size
-    assert total == pytest.approx(SAMPLE_RATE * 1.5, abs=SAMPLE_RATE * 0.06)
+    assert total == pytest.approx(SAMPLE_RATE * (0.3 + 0.5 + 1.0), abs=SAMPLE_RATE * 0.06)  # lead-in, file, pause
 
 
 def test_cli_reports_a_bad_wav_clearly_and_exits_1(tmp_path: Path) -> None:

