@@ -16,7 +16,7 @@ from assistant.config import Settings
 from assistant.errors import NotesError
 from assistant.listener import Heard, Listener, ListenMode, ListenRequest
 from assistant.matcher import IntentMatcher, Match
-from assistant.notes import Note
+from assistant.notes import Note, NotesFile
 from assistant.responses import Responses
 from assistant.speaker import Speaker
 from assistant.store import NoteKept, NotesStore
@@ -205,6 +205,14 @@ class Conversation:
                 self.say("core.didnt_catch_paused")
 
     # -- notes ----------------------------------------------------------------------------------
+    def read_notes(self) -> NotesFile | None:
+        """The stored notes, or None after telling the couple the file could not be read."""
+        try:
+            return self.store.load()
+        except NotesError:
+            self.say("notes.read_failed")
+            return None
+
     def save_note(self, note: Note) -> bool:
         """Save, telling the couple if it failed; the conversation goes on either way."""
         try:

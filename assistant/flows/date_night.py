@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.errors import NotesError
 from assistant.flows.notes_flow import local_day, save_change, spoken_day
 from assistant.notes import DateNightRecord, NotesFile
 
@@ -58,11 +57,10 @@ class DateNightTurnFlow:
     summary_key: str = "date_night.summary"
 
     def run(self, ctx: Conversation) -> None:
-        try:
-            history = ctx.store.load().rituals.date_nights
-        except NotesError:
-            ctx.say("notes.read_failed")
+        stored = ctx.read_notes()
+        if stored is None:
             return
+        history = stored.rituals.date_nights
         turn = whose_turn(ctx.settings.partners, history)
         if not history:
             ctx.say("date_night.turn_first", name=turn)
@@ -79,11 +77,10 @@ class DateNightDoneFlow:
     summary_key: str = ""  # described together with whose turn it is
 
     def run(self, ctx: Conversation) -> None:
-        try:
-            history = ctx.store.load().rituals.date_nights
-        except NotesError:
-            ctx.say("notes.read_failed")
+        stored = ctx.read_notes()
+        if stored is None:
             return
+        history = stored.rituals.date_nights
         partners = ctx.settings.partners
         ctx.help_key = "date_night.help"
         try:

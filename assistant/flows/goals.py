@@ -146,11 +146,10 @@ class ReviewGoalsFlow:
         mark_reviewed(ctx, today)
 
     def run(self, ctx: Conversation) -> None:
-        try:
-            goals = ctx.store.load().goals
-        except NotesError:
-            ctx.say("notes.read_failed")
+        stored = ctx.read_notes()
+        if stored is None:
             return
+        goals = stored.goals
         open_goals = sorted((g for g in goals if g.done_at is None), key=lambda g: g.created_at)
         today = local_day(ctx.clock.now())
         if not goals:

@@ -53,11 +53,8 @@ def save_change(ctx: Conversation, change: Callable[[NotesFile], None]) -> bool:
 
 def load_notes(ctx: Conversation) -> list[Note] | None:
     """The saved notes oldest first, or None (after telling the couple) when the file cannot be read."""
-    try:
-        return sorted(ctx.store.load().notes, key=lambda n: n.created_at)
-    except NotesError:
-        ctx.say("notes.read_failed")
-        return None
+    stored = ctx.read_notes()
+    return None if stored is None else sorted(stored.notes, key=lambda n: n.created_at)
 
 
 def spoken_text(text: str) -> str:

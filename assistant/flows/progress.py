@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assistant.dialogue.conversation import Conversation
-from assistant.errors import NotesError
 from assistant.flows.notes_flow import local_day
 from assistant.notes import AnswerNote, AppreciationNote, CheckInNote, NotesFile
 
@@ -78,10 +77,8 @@ class ProgressFlow:
     summary_key: str = "progress.summary"
 
     def run(self, ctx: Conversation) -> None:
-        try:
-            notes = ctx.store.load()
-        except NotesError:
-            ctx.say("notes.read_failed")
+        notes = ctx.read_notes()
+        if notes is None:
             return
         report = progress(notes, local_day(ctx.clock.now()))
         ctx.say("progress.intro")
