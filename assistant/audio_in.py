@@ -33,6 +33,10 @@ class AudioSource(Protocol):
     def close(self) -> None: ...
 
 
+LEAD_IN_SECONDS = 0.3
+"""Room sound played before the first WAV file, as a microphone hears the room before anyone speaks."""
+
+
 class WavFilesSource:
     """Plays WAV files one after another, each followed by a pause, as if a person spoke them in turn.
 
@@ -56,7 +60,7 @@ class WavFilesSource:
         block = int(SAMPLE_RATE * BLOCK_SECONDS)
         # A short lead-in before the first file: a microphone always hears the room before anyone speaks,
         # and the endpointer needs it to learn the noise floor before speech starts.
-        lead_in = dithered_silence(0.3, seed=len(self._paths))
+        lead_in = dithered_silence(LEAD_IN_SECONDS, seed=len(self._paths))
         yield from (lead_in[start:start + block] for start in range(0, lead_in.size, block))
         for index, path in enumerate(self._paths):
             yield from iter_wav_blocks(path, BLOCK_SECONDS)

@@ -146,6 +146,10 @@ def bench_reply(recognizer: Recognizer, wavs: dict[str, Path], repeats: int) -> 
              f"{pct(to_audio, 0.95):.0f}"]]
 
 
+_PEAK_LAUNCHER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+                  "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def bench_startup(engine: str, wav: Path, repeats: int, extra: list[str]) -> list[str]:
     """Process start until the welcome line, and the process's peak memory."""
     times, peaks = [], []
@@ -157,10 +161,13 @@ def bench_startup(engine: str, wav: Path, repeats: int, extra: list[str]) -> lis
             assert proc.stdout is not None
             proc.stdout.readline()
             times.append(time.perf_counter() - start)
-            proc.stdout.read()
-            _, _, usage = os.wait4(proc.pid, 0)  # this child's own peak, not the largest of all children
-            proc.returncode = 0
-            peaks.append(usage.ru_maxrss / 1024)
+            proc.communicate(timeout=300)
+            # Peak memory from a small launcher: a child forked straight from this (large) process would
+            # report this process's size at the fork as its own peak.
+            launcher = subprocess.run(
+                [sys.executable, "-c", _PEAK_LAUNCHER, sys.executable, "-m", "assistant", "--wav", str(wav),
+                 "--engine", engine, "--data-dir", data, *extra], capture_output=True, text=True, check=True)
+            peaks.append(int(launcher.stdout.split()[-1]) / 1024)
     return [engine, f"{statistics.median(times) * 1000:.0f}", f"{max(peaks):.0f}"]
 
 
@@ -222,7 +229,7 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[st
     audio time from a WAV source (20 ms blocks, as the microphone hands them over) plus the measured
     time from the endpoint to synthesized reply audio. The sound card's own output latency is not
     included (none here); a callback stream adds one 20 ms block before it."""
-    from assistant.audio_in import MIC_BLOCK_SECONDS, WavFilesSource  # noqa: PLC0415
+    from assistant.audio_in import LEAD_IN_SECONDS, MIC_BLOCK_SECONDS, WavFilesSource  # noqa: PLC0415
     from assistant.clock import ManualClock  # noqa: PLC0415
     from assistant.listener import ListenMode, ListenRequest, SpeechListener  # noqa: PLC0415
     from assistant.responses import Responses  # noqa: PLC0415
@@ -253,7 +260,7 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[st
             listener = SpeechListener(MicrophoneLike([path], clock=clock), recognizer, clock=clock)
             begin = clock.monotonic()
             heard = listener.listen(ListenRequest(ListenMode.COMMAND, grammar))
-            endpoint_ms = (clock.monotonic() - begin - end) * 1000
+            endpoint_ms = (clock.monotonic() - begin - LEAD_IN_SECONDS - end) * 1000
             start = time.perf_counter()
             match = matcher.match(heard.text)
             line = responses.render("checkin.greet" if match.intent == "start_checkin" else "core.after_flow",
