@@ -62,12 +62,16 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
         from assistant.audio_in import AudioSource, MicrophoneSource, WavFilesSource  # noqa: PLC0415
         from assistant.engines import create_recognizer  # noqa: PLC0415
 
-        source_: AudioSource = (WavFilesSource(args.wav, clock=clock) if isinstance(clock, ManualClock)
-                                else MicrophoneSource())
+        if isinstance(clock, ManualClock):
+            source_: AudioSource = WavFilesSource(args.wav, clock=clock)
+        else:  # no microphone at start is an error; one that fails later is waited for
+            from assistant.reconnecting_source import ReconnectingSource  # noqa: PLC0415
+
+            source_ = ReconnectingSource(MicrophoneSource(), MicrophoneSource, clock, _report)
         source = source_
         recognizer = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir))
         _report(f"listening with {recognizer.name}" + (" (WAV files)" if args.wav else " (microphone)"))
-        if isinstance(source_, MicrophoneSource) and not args.save_speech:
+        if not args.wav and not args.save_speech:
             # Spoken aloud into a live microphone: listen for "stop" while speaking (assistant.barge_in).
             from assistant.barge_in import BargeInMonitor, barge_in_phrases  # noqa: PLC0415
 

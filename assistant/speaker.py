@@ -14,6 +14,7 @@ import numpy.typing as npt
 from assistant import tones
 from assistant.audio import to_mono_16k
 from assistant.audio_out import AudioSink
+from assistant.clock import Clock, SystemClock
 from assistant.errors import AudioDeviceError
 from assistant.tts import Pyttsx3Synthesizer
 
@@ -50,12 +51,21 @@ class VoiceSpeaker:
     stops the sink, and the rest of the turn stays quiet until the listener has taken the command.
     """
 
+    RETRY_S = 5.0
+    """After the output fails, replies are only printed; the device is tried again this often."""
+
     def __init__(self, synthesizer: Pyttsx3Synthesizer, sink: AudioSink,
-                 barge_in: BargeInMonitor | None = None) -> None:
+                 barge_in: BargeInMonitor | None = None, clock: Clock | None = None) -> None:
         self.synthesizer = synthesizer
         self.sink = sink
         self.barge_in = barge_in
-        self._failed = False
+        self.clock: Clock = clock or SystemClock()
+        self._retry_at: float | None = None
+        """Set while the output is down: when to try it again."""
+
+    @property
+    def _failed(self) -> bool:
+        return self._retry_at is not None and self.clock.monotonic() < self._retry_at
 
     def say(self, text: str) -> None:
         if self._failed or (self.barge_in is not None and self.barge_in.pending):
@@ -86,6 +96,8 @@ class VoiceSpeaker:
         worker.join()
         if errors:
             self._give_up(errors[0])
+        else:
+            self._recovered()
 
     def chime(self, name: str) -> None:
         """The chime goes through the same sink as speech, so it can be stopped or saved the same way."""
@@ -98,11 +110,20 @@ class VoiceSpeaker:
             self.sink.play(samples, rate)
         except AudioDeviceError as exc:
             self._give_up(exc)
+        else:
+            self._recovered()
 
     def _give_up(self, exc: AudioDeviceError) -> None:
-        # The conversation goes on in print; say once why the voice went quiet.
-        self._failed = True
-        print(f"(voice output stopped: {exc})", file=sys.stderr, flush=True)
+        # The conversation goes on in print; say once why the voice went quiet, then retry quietly.
+        if self._retry_at is None:
+            print(f"(voice output stopped: {exc} Replies are printed; trying the speaker again every "
+                  f"{self.RETRY_S:.0f} s.)", file=sys.stderr, flush=True)
+        self._retry_at = self.clock.monotonic() + self.RETRY_S
+
+    def _recovered(self) -> None:
+        if self._retry_at is not None:
+            self._retry_at = None
+            print("(voice output is back)", file=sys.stderr, flush=True)
 
 
 class MultiSpeaker:
