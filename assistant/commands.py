@@ -286,10 +286,10 @@ def _confirm(planned: str) -> bool:
 
 def describe_goal(goal: Goal) -> str:
     """One goal as `togetherly notes` prints it."""
+    from assistant.notes_query import goal_status  # noqa: PLC0415
+
     when = goal.created_at.strftime("%Y-%m-%d %H:%M")
-    status = f"reached {goal.done_at.strftime('%Y-%m-%d')}" if goal.done_at else "open"
-    review = f", review on {goal.review_on.isoformat()}" if goal.review_on and not goal.done_at else ""
-    return f"{when}  goal ({status}{review})  [{goal.id}]\n    {goal.text}"
+    return f"{when}  goal ({goal_status(goal)})  [{goal.id}]\n    {goal.text}"
 
 
 def describe_note(note: Note) -> str:

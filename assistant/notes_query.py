@@ -150,12 +150,17 @@ def _note_markdown(note: Note) -> list[str]:
     return [f"### {when} · note", f"*id {note.id}*", "", f"{who}{note.text}"]
 
 
+def goal_status(goal: Goal) -> str:
+    """"open, review on …" or "reached …", as both the listing and the export say it."""
+    if goal.done_at:
+        return f"reached {goal.done_at.strftime('%Y-%m-%d')}"
+    return f"open, review on {goal.review_on.isoformat()}" if goal.review_on else "open"
+
+
 def _goal_markdown(goal: Goal) -> str:
-    status = f"reached {goal.done_at.strftime('%Y-%m-%d')}" if goal.done_at else "open"
-    review = f", review on {goal.review_on.isoformat()}" if goal.review_on and not goal.done_at else ""
     box = "x" if goal.done_at else " "
     created = goal.created_at.strftime("%Y-%m-%d")
-    return f"- [{box}] {goal.text} (set {created}, {status}{review}; id {goal.id})"
+    return f"- [{box}] {goal.text} (set {created}, {goal_status(goal)}; id {goal.id})"
 
 
 def _rituals_markdown(log: RitualLog) -> list[str]:

@@ -20,7 +20,7 @@ from assistant.notes import Note, NotesFile
 from assistant.responses import Responses
 from assistant.speaker import Speaker
 from assistant.store import NoteKept, NotesStore
-from assistant.understanding import confirmation_key, gate
+from assistant.understanding import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class EndOfInput(Exception):
 class Tuning:
     command_timeout_s: float = 8.0
     answer_timeout_s: float = 12.0
-    min_command_confidence: float = 0.5
+    min_command_confidence: float = MIN_COMMAND_CONFIDENCE
     """Below this engine confidence a command is rejected rather than acted on."""
     answer_command_threshold: float = 90.0
     """A free answer is taken as a command (stop, skip, ...) only when it is nearly exactly one."""
