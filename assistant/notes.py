@@ -1,7 +1,8 @@
 """What Togetherly keeps: pydantic models for the notes file (schema-versioned JSON).
 
 Version history: 1 held only check-ins in `notes`; 2 added the other note kinds and the `rituals`
-section (hug and break records, question-game memory, date-night turns, agreements).
+section (hug and break records, question-game memory, date-night turns, agreements); 3 added
+`saved_changes`, the ids of changes kept after a failed save and saved since (assistant/changes.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+SAVED_CHANGES_KEPT = 500
+"""How many ids `NotesFile.saved_changes` keeps (the latest): far more than are ever kept at once."""
 
 
 def new_id() -> str:
@@ -125,11 +128,16 @@ class NotesFile(_Strict):
     notes: list[Note] = []
     goals: list[Goal] = []
     rituals: RitualLog = Field(default_factory=RitualLog)
+    saved_changes: list[str] = []
+    """Ids of changes that were kept after a failed save and have been saved since (the latest
+    SAVED_CHANGES_KEPT), so a copy still held elsewhere is never applied twice. No content."""
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older file's JSON up to SCHEMA_VERSION (each step is one version)."""
     version = data.get("schema_version", 1)
     if version == 1:
-        data = {**data, "schema_version": 2, "goals": [], "rituals": {}}
+        data, version = {**data, "schema_version": 2, "goals": [], "rituals": {}}, 2
+    if version == 2:
+        data = {**data, "schema_version": 3, "saved_changes": []}
     return data

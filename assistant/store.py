@@ -12,11 +12,14 @@ What the store promises (each one tested in tests/test_store.py and tests/test_s
 - An older file is upgraded, the original kept as `notes.json.v<N>.bak`. A file from a newer version
   is never written (saving refuses with a clear message); `load(allow_newer=True)` shows what this
   version understands of it.
-- A note that cannot be saved (disk full, read-only disk, permission denied) is kept: in memory and in
-  a recovery file (`notes.recovery.jsonl` beside the notes, else in the fallback recovery folder), and
-  written into the notes by the next save or start that succeeds.
+- A change that cannot be saved (disk full, read-only disk, permission denied) is kept: a note, a goal,
+  a hug, anything made through `apply` (changes are records, assistant/changes.py). It is kept in memory
+  and in a recovery file (`notes.recovery.jsonl` beside the notes, else in the fallback recovery folder),
+  and applied by the next save or start that succeeds, exactly once (the notes file lists the ids of
+  kept changes once saved).
 - Forgetting reaches the copies: entries are removed from upgrade backups as well
-  (`forget_in_backup`); a set-aside file cannot be read, so it can only be deleted whole (`delete_copies`).
+  (`forget_in_backup`); a set-aside file is not valid JSON, so forgetting searches its raw text and
+  rewrites it without what is forgotten (`rewrite_copy`) or deletes it whole (`delete_copies`).
 
 POSIX only (Linux, macOS): the lock is flock(2) and the directory is fsynced.
 """
@@ -42,8 +45,10 @@ from typing import Any
 import platformdirs
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from assistant.changes import AddNote, Change
 from assistant.errors import NotesError
 from assistant.notes import (
+    SAVED_CHANGES_KEPT,
     SCHEMA_VERSION,
     AnswerNote,
     AppreciationNote,
@@ -67,10 +72,11 @@ LOCK_TIMEOUT_S = 10.0
 """A save takes milliseconds; a lock held this long belongs to a stuck process, and we say so."""
 
 _NOTE: TypeAdapter[Note] = TypeAdapter(Note)
+_CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
 
 
 def default_recovery_dir() -> Path:
-    """Where unsaved notes go when the data directory itself cannot take them."""
+    """Where unsaved changes go when the data directory itself cannot take them."""
     env = os.environ.get(RECOVERY_DIR_ENV)
     return Path(env) if env else Path(platformdirs.user_state_dir(APP_NAME)) / "recovery"
 
@@ -81,8 +87,8 @@ class NotesStore:
         self.path = path
         self._report = report or (lambda message: log.warning("%s", message))
         self._recovery_dir = recovery_dir
-        self._pending: list[Note] = []
-        """Notes that could not be saved yet, oldest first (also in a recovery file when possible)."""
+        self._pending: list[Change] = []
+        """Changes that could not be saved yet, oldest first (also in a recovery file when possible)."""
         self._thread_lock = threading.RLock()
         self._lock_fd: int | None = None
         self._lock_depth = 0
@@ -96,7 +102,7 @@ class NotesStore:
     def load(self, *, allow_newer: bool = False) -> NotesFile:
         """The stored notes; an unreadable file is moved aside (reported) and an empty store returned.
 
-        Notes kept from a failed save are written in now if possible (and included either way).
+        Changes kept from a failed save are written in now if possible (and included either way).
         A file from a newer Togetherly raises NotesError, unless `allow_newer`: then what this version
         understands of it is returned, for showing only (saving it is refused).
         """
@@ -108,13 +114,17 @@ class NotesStore:
                     raise NotesError(newer.message) from None
                 return self._lenient(newer.data)
             added = self._fold_recovered(notes)
-            if added and self._lock_fd is not None:
+            if self._lock_fd is None:
+                return notes
+            if added:
                 try:
                     self._write(notes)
                 except NotesError as exc:  # still kept where it was; shown all the same
-                    log.warning("kept notes not saved yet: %s", exc)
+                    log.warning("kept changes not saved yet: %s", exc)
                 else:
                     self._recovered_are_saved(added)
+            elif self._pending or any(p.exists() for p in self.recovery_files):
+                self._recovered_are_saved([])  # every one is saved already (before a crash, or by another process)
             return notes
 
     def _read(self) -> NotesFile:
@@ -208,25 +218,29 @@ class NotesStore:
             self._recovered_are_saved(added)
             return notes
 
-    def add(self, note: Note) -> None:
-        """Append one note. If it cannot be saved it is kept (memory, recovery file) and NotesError says where."""
-        def append(notes: NotesFile) -> None:
-            if all(n.id != note.id for n in notes.notes):
-                notes.notes.append(note)
+    def apply(self, change: Change) -> NotesFile:
+        """Make one change (assistant/changes.py) and save it; the notes as saved.
 
+        If it cannot be saved it is kept (memory, recovery file) to be applied by the next save that works,
+        and ChangeKept says where. `update` is for changes that must not outlive a failure (forgetting).
+        """
         try:
-            self.update(append)
+            return self.update(change.apply)
         except NotesError as exc:
             retried = not isinstance(exc, _RefusedNewer)  # a newer file stays refused until Togetherly is updated
             try:
                 with self._locked():  # so a concurrent save cannot fold and delete the file mid-append
-                    kept_in = self._keep(note, durable=retried)
+                    kept_in = self._keep(change, durable=retried)
             except NotesError:  # the lock is out of reach too: keep it all the same
-                kept_in = self._keep(note, durable=retried)
+                kept_in = self._keep(change, durable=retried)
             where = f"in {kept_in}" if kept_in else "in memory until Togetherly is closed"
             later = " and will be saved as soon as saving works again" if retried else ", but cannot be saved to it"
-            raise NoteKept(f"{exc} The note was not saved yet; it is kept {where}{later}.",
-                           in_file=kept_in is not None, retried=retried) from exc
+            raise ChangeKept(f"{exc} The {change.noun} was not saved yet; it is kept {where}{later}.",
+                             in_file=kept_in is not None, retried=retried) from exc
+
+    def add(self, note: Note) -> None:
+        """Append one note. If it cannot be saved it is kept (memory, recovery file) and ChangeKept says where."""
+        self.apply(AddNote(note=note))
 
     def save(self, notes: NotesFile) -> None:
         """Write `notes` as the whole file (with any kept notes), atomically; never over a newer file."""
@@ -287,6 +301,14 @@ class NotesStore:
         """Unreadable notes files moved aside: `notes.json.corrupt-<time>`."""
         return sorted(self.path.parent.glob(f"{glob.escape(self.path.name)}.corrupt-*"))
 
+    def rewrite_copy(self, copy: Path, data: bytes) -> None:
+        """Replace a set-aside file's content with `data` (forgetting part of it), in one step, mode 0600."""
+        with self._locked(create=True):
+            try:
+                _replace_durably(copy, data)
+            except OSError as exc:
+                raise NotesError(f"Cannot change {copy}: {_reason(exc)}.") from exc
+
     def read_backup(self, backup: Path) -> NotesFile | None:
         """A backup as this version understands it; None when it cannot be read."""
         try:
@@ -331,7 +353,7 @@ class NotesStore:
             with suppress(OSError):
                 _fsync_dir(self.path.parent)
 
-    # -- keeping notes that could not be saved ----------------------------------------------------
+    # -- keeping changes that could not be saved --------------------------------------------------
     @property
     def recovery_files(self) -> tuple[Path, Path]:
         """Beside the notes first; the fallback folder when the data directory cannot be written."""
@@ -340,57 +362,61 @@ class NotesStore:
         return (self.path.with_name(f"{self.path.stem}.recovery.jsonl"),
                 fallback / f"{self.path.stem}-{key}.recovery.jsonl")
 
-    def _keep(self, note: Note, *, durable: bool) -> Path | None:
-        """Keep `note` in memory and, if `durable`, in the first recovery file that takes it (returned)."""
-        if all(n.id != note.id for n in self._pending):
-            self._pending.append(note)
+    def _keep(self, change: Change, *, durable: bool) -> Path | None:
+        """Keep `change` in memory and, if `durable`, in the first recovery file that takes it (returned)."""
+        if all(c.change_id != change.change_id for c in self._pending):
+            self._pending.append(change)
         if durable:
-            line = note.model_dump_json().encode("utf-8") + b"\n"
+            line = change.model_dump_json().encode("utf-8") + b"\n"
             for index, target in enumerate(self.recovery_files):
                 try:
                     if index == 1:
                         ensure_private_dir(target.parent)
                     _append_durably(target, line)
                 except OSError as exc:
-                    log.warning("cannot keep an unsaved note in %s: %s", target, _reason(exc))
+                    log.warning("cannot keep an unsaved %s in %s: %s", change.noun, target, _reason(exc))
                     continue
                 return target
         return None
 
-    def _fold_recovered(self, notes: NotesFile) -> int:
-        """Add kept notes that are not in `notes` yet; how many were added."""
-        known = {n.id for n in notes.notes}
-        added = 0
-        for note in [*self._pending, *self._read_recovery_files()]:
-            if note.id not in known:
-                notes.notes.append(note)
-                known.add(note.id)
-                added += 1
-        return added
+    def _fold_recovered(self, notes: NotesFile) -> list[Change]:
+        """Apply the kept changes `notes` has not seen yet (by id), noting their ids; those applied."""
+        seen = set(notes.saved_changes)
+        applied: list[Change] = []
+        for change in [*self._pending, *self._read_recovery_files()]:
+            if change.change_id not in seen:
+                change.model_copy(deep=True).apply(notes)  # the kept copy stays as it was
+                seen.add(change.change_id)
+                notes.saved_changes.append(change.change_id)
+                applied.append(change)
+        del notes.saved_changes[:-SAVED_CHANGES_KEPT]
+        return applied
 
-    def _read_recovery_files(self) -> list[Note]:
-        out: list[Note] = []
+    def _read_recovery_files(self) -> list[Change]:
+        out: list[Change] = []
         for target in self.recovery_files:
             try:
                 lines = target.read_bytes().splitlines()
             except OSError:
                 continue
             for line in lines:
-                # A line cut short by a crash mid-append is skipped; every whole line is a note.
+                # A line cut short by a crash mid-append is skipped; every whole line is a change.
                 with suppress(ValidationError, ValueError):
-                    out.append(_NOTE.validate_json(line))
+                    out.append(_recovered(line))
         return out
 
-    def _recovered_are_saved(self, added: int) -> None:
-        """After a successful write: kept notes are in the notes file now, so their copies go."""
+    def _recovered_are_saved(self, applied: list[Change]) -> None:
+        """After a successful write: kept changes are in the notes file now, so their copies go."""
         self._pending.clear()
         for target in self.recovery_files:
             try:
                 target.unlink(missing_ok=True)
-            except OSError as exc:  # harmless: notes are matched by id, so nothing is added twice
+            except OSError as exc:  # harmless: the notes file lists their ids, so none is applied twice
                 log.warning("cannot remove %s: %s", target, _reason(exc))
-        if added:
-            self._report(f"{added} note(s) that could not be saved earlier are now saved in {self.path.name}.")
+        if applied:
+            what = "note" if all(isinstance(c, AddNote) for c in applied) else "change"
+            self._report(f"{len(applied)} {what}(s) that could not be saved earlier are now saved in "
+                         f"{self.path.name}.")
 
     # -- the inter-process lock -----------------------------------------------------------------
     @contextmanager
@@ -448,8 +474,8 @@ class NotesStore:
                         os.unlink(entry.path)
 
 
-class NoteKept(NotesError):
-    """`NotesStore.add` could not save a note and kept it to save later; the message says where."""
+class ChangeKept(NotesError):
+    """`NotesStore.apply` could not save a change and kept it to save later; the message says where."""
 
     def __init__(self, message: str, *, in_file: bool, retried: bool) -> None:
         super().__init__(message)
@@ -472,6 +498,15 @@ class _WrongShape(ValueError):
 
 class _RefusedNewer(NotesError):
     """Saving refused because the file is from a newer version (not an I/O failure)."""
+
+
+def _recovered(line: bytes) -> Change:
+    """One line of a recovery file: a change; a bare note (as earlier versions kept them) is a note to add."""
+    try:
+        return _CHANGE.validate_json(line)
+    except ValidationError:
+        note = _NOTE.validate_json(line)
+        return AddNote(change_id=f"note-{note.id}", note=note)
 
 
 def _reason(exc: OSError) -> str:

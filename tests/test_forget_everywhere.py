@@ -1,6 +1,7 @@
 """`togetherly notes --forget` reaches every copy: upgrade backups, recovery files of notes that could not be
-saved, and files set aside as unreadable; and it says what it removed where. Real files, the real command
-in a subprocess; after forgetting, no file anywhere under the folders still holds the forgotten words."""
+saved, and files set aside as unreadable (more in tests/test_forget_damaged.py); and it says what it removed
+where. Real files, the real command in a subprocess; after forgetting, no file anywhere under the folders
+still holds the forgotten words."""
 
 from __future__ import annotations
 
@@ -96,7 +97,7 @@ def test_forget_all_with_a_filter_edits_backups_and_forget_all_deletes_them(upgr
     assert holding(upgraded, words=OTHER) == []
 
 
-def test_unreadable_files_set_aside_are_named_and_deleted_only_by_forget_all(tmp_path: Path) -> None:
+def test_unreadable_files_set_aside_are_searched_and_deleted_whole_only_by_forget_all(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     (data / "notes.json").write_text('{"schema_version": 2, "notes": [{"text": "' + SECRET + '"')  # cut short
@@ -108,10 +109,8 @@ def test_unreadable_files_set_aside_are_named_and_deleted_only_by_forget_all(tmp
     result = togetherly(data, tmp_path / "state", "--forget", "other0000002", "--yes")
     assert result.returncode == 0, result.stderr
     assert "Forgot 1 note." in result.stdout
-    assert (f"Not searched: {aside.name} could not be read when it was set aside, so it may still hold "
-            "older notes. `togetherly notes --forget-all --yes` deletes everything, these files included."
-            in result.stdout)
-    assert aside.exists(), "an unreadable file is not edited, and only forgetting everything deletes it"
+    assert f"Also searched {aside.name} (set aside as unreadable): none of it was there." in result.stdout
+    assert aside.exists() and holding(data) == [aside.name], "it held none of it, so it was left as it was"
 
     result = togetherly(data, tmp_path / "state", "--forget-all", "--yes")
     assert result.returncode == 0, result.stderr
@@ -149,7 +148,7 @@ def test_a_note_kept_in_a_recovery_file_is_forgotten_and_the_file_removed(tmp_pa
     result = togetherly(data, state, "--forget", "secret000001", "--yes")
     assert result.returncode == 0, result.stderr
     assert "Forgot 1 note." in result.stdout
-    assert (f"Notes kept from a failed save ({recovery.name}) were saved into the notes first, so they were "
+    assert (f"Changes kept from a failed save ({recovery.name}) were saved into the notes first, so they were "
             "included; that file is gone." in result.stdout)
     assert holding(data, state) == [] and not recovery.exists()
     assert [n.id for n in NotesStore.in_dir(data).load().notes] == ["other0000002"]
@@ -171,4 +170,6 @@ def test_forget_all_reaches_recovered_notes_backups_and_set_aside_files_at_once(
     assert "Deleted 2 older copies of the notes file: notes.json.v1.bak, notes.json.corrupt-20260101T000000." \
         in result.stdout
     assert holding(upgraded, state) == [] and holding(upgraded, state, words=OTHER) == []
-    assert NotesStore.in_dir(upgraded).load() == NotesFile()
+    left = NotesStore.in_dir(upgraded).load()
+    assert left.saved_changes, "the kept note's change id stays (no content): a copy elsewhere is never re-applied"
+    assert left.model_copy(update={"saved_changes": []}) == NotesFile()

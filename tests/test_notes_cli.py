@@ -13,6 +13,7 @@ import pytest
 
 from assistant.cli import NOTE_KINDS
 from assistant.notes import (
+    SCHEMA_VERSION,
     AnswerNote,
     CheckInNote,
     FreeNote,
@@ -87,7 +88,7 @@ def test_filter_by_kind_and_date(data_dir: Path) -> None:
 
 def test_unfiltered_json_is_the_whole_file_as_before(data_dir: Path) -> None:
     data = json.loads(togetherly(data_dir, "--json").stdout)
-    assert data["schema_version"] == 2 and len(data["notes"]) == 4 and data["rituals"]["hugs"]
+    assert data["schema_version"] == SCHEMA_VERSION and len(data["notes"]) == 4 and data["rituals"]["hugs"]
 
 
 def test_bad_dates_and_ranges_are_refused_clearly(data_dir: Path) -> None:

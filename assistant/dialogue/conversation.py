@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.changes import AddNote, Change
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.errors import NotesError
@@ -19,7 +20,7 @@ from assistant.matcher import IntentMatcher, Match
 from assistant.notes import Note, NotesFile
 from assistant.responses import Responses
 from assistant.speaker import Speaker
-from assistant.store import NoteKept, NotesStore
+from assistant.store import ChangeKept, NotesStore
 from assistant.understanding import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
 
 log = logging.getLogger(__name__)
@@ -215,17 +216,22 @@ class Conversation:
 
     def save_note(self, note: Note) -> bool:
         """Save, telling the couple if it failed; the conversation goes on either way."""
+        return self.save_change(AddNote(note=note)) is not None
+
+    def save_change(self, change: Change) -> NotesFile | None:
+        """Save a change (a note, a goal, a hug, ...; assistant/changes.py), telling the couple if it
+        failed and whether it is kept to be saved later; the conversation goes on either way.
+        The notes as saved, or None when the change is not saved now."""
         try:
-            self.store.add(note)
+            return self.store.apply(change)
         except NotesError as exc:
-            log.error("could not save a %s note: %s", note.kind, exc)
+            log.error("could not save a %s: %s", change.noun, exc)  # names the file, never the content
             self.say(_save_failed_line(exc))
-            return False
-        return True
+            return None
 
 
 def _save_failed_line(exc: NotesError) -> str:
-    """Promise a later save only when the store really keeps the note for one."""
-    if not isinstance(exc, NoteKept) or not exc.retried:
+    """Promise a later save only when the store really keeps the change for one."""
+    if not isinstance(exc, ChangeKept) or not exc.retried:
         return "core.save_failed"
     return "core.save_failed_kept" if exc.in_file else "core.save_failed_kept_for_now"

@@ -23,10 +23,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.changes import AddAgreement, ClearAgreements, RecordBreak
 from assistant.data_files import load_model
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.errors import DataFileError
-from assistant.flows.hug_timer import save_ritual
 from assistant.matcher import Match
 from assistant.notes import BreakRecord
 from assistant.timer import Countdown, Cue, Phase, schedule
@@ -83,7 +83,7 @@ class CalmDownFlow:
             record = BreakRecord(at=started, planned_minutes=round(timer.planned / 60, 2),
                                  actual_minutes=round(minutes_taken, 2), ended=ended)
             log.info("break ended (%s) after %.1f of %.0f minutes", ended, minutes_taken, timer.planned / 60)
-            save_ritual(ctx, lambda notes: notes.rituals.breaks.append(record))
+            ctx.save_change(RecordBreak(record=record))
         if ended != "stopped":
             welcome_back(ctx)
 
@@ -204,7 +204,7 @@ class AgreementsFlow:
     def add(self, ctx: Conversation) -> None:
         text = ctx.ask_answer("calm_down.ask_agreement")
         if text and ctx.ask_choice("calm_down.confirm_agreement", ("yes", "no"), text=text) == "yes":
-            if save_ritual(ctx, lambda notes: notes.rituals.agreements.append(text)) is not None:
+            if ctx.save_change(AddAgreement(text=text)) is not None:
                 ctx.say("calm_down.agreement_added")
             return
         ctx.say("calm_down.agreement_not_added")
@@ -221,7 +221,7 @@ class AgreementsFlow:
         if not ctx.store.load().rituals.agreements:
             ctx.say("calm_down.nothing_to_clear")
         elif ctx.ask_choice("calm_down.confirm_clear", ("yes", "no")) == "yes":
-            if save_ritual(ctx, lambda notes: notes.rituals.agreements.clear()) is not None:
+            if ctx.save_change(ClearAgreements()) is not None:
                 ctx.say("calm_down.cleared")
         else:
             ctx.say("calm_down.not_cleared")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.changes import RecordDateNight
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.flows.notes_flow import local_day, save_change, spoken_day
-from assistant.notes import DateNightRecord, NotesFile
+from assistant.flows.notes_flow import local_day, spoken_day
+from assistant.notes import DateNightRecord
 
 ATTEMPTS = 3
 
@@ -94,11 +95,7 @@ class DateNightDoneFlow:
             ctx.say("date_night.not_recorded")
             return
         record = DateNightRecord(at=ctx.clock.now(), planner=planner)
-
-        def add(notes: NotesFile) -> None:
-            notes.rituals.date_nights.append(record)
-
-        if save_change(ctx, add):
+        if ctx.save_change(RecordDateNight(record=record)) is not None:
             ctx.say("date_night.recorded", name=planner, next=other(partners, planner))
 
     @staticmethod

@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from assistant.changes import AddGoal, GoalReminderGiven, MarkGoalDone
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.errors import NotesError
-from assistant.flows.notes_flow import local_day, save_change, spoken_day
+from assistant.flows.notes_flow import local_day, spoken_day
 from assistant.notes import Goal, NotesFile
 
 log = logging.getLogger(__name__)
@@ -74,12 +75,9 @@ def reminder_due(notes: NotesFile, today: date) -> tuple[str, int] | None:
 
 
 def mark_reviewed(ctx: Conversation, today: date) -> None:
-    def change(notes: NotesFile) -> None:
-        notes.rituals.last_goal_reminder = today
-
     try:
-        ctx.store.update(change)
-    except NotesError as exc:  # only the reminder's timing is affected: say nothing at start-up
+        ctx.store.apply(GoalReminderGiven(day=today))
+    except NotesError as exc:  # kept to save later; only the reminder's timing is affected: say nothing
         log.error("could not record the goal reminder: %s", exc)
 
 
@@ -115,10 +113,7 @@ class SetGoalFlow:
 
     @staticmethod
     def _save(ctx: Conversation, goal: Goal) -> None:
-        def add(notes: NotesFile) -> None:
-            notes.goals.append(goal)
-
-        if not save_change(ctx, add):
+        if ctx.save_change(AddGoal(goal=goal)) is None:
             return
         if goal.review_on is None:
             ctx.say("goals.saved_no_date")
@@ -181,14 +176,7 @@ class ReviewGoalsFlow:
         since = spoken_day(ctx, local_day(goal.created_at))
         answer = ctx.ask_choice("goals.ask_done", ["yes", "no"], skippable=True, text=goal.text, since=since)
         if answer == "yes":
-            done_at = ctx.clock.now()
-
-            def mark(notes: NotesFile) -> None:
-                for stored in notes.goals:
-                    if stored.id == goal.id:
-                        stored.done_at = done_at
-
-            if save_change(ctx, mark):
+            if ctx.save_change(MarkGoalDone(goal_id=goal.id, done_at=ctx.clock.now())) is not None:
                 ctx.say("goals.marked_done")
                 return True
             return False

@@ -10,13 +10,12 @@ Every timed hug is counted in the store (`rituals.hugs`), finished or not.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.changes import RecordHug
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.errors import NotesError
 from assistant.matcher import Match
-from assistant.notes import HugRecord, NotesFile
+from assistant.notes import HugRecord
 from assistant.timer import Countdown, whole_seconds_left
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,7 @@ class HugTimerFlow:
             ctx.help_key = "core.help_idle"
             if timer.started_at is not None:
                 record = HugRecord(at=started, seconds=seconds, completed=completed, label=label)
-                notes = save_ritual(ctx, lambda n: n.rituals.hugs.append(record))
+                notes = ctx.save_change(RecordHug(hug=record))
                 if completed and label == "hug" and notes is not None:
                     count = sum(1 for h in notes.rituals.hugs if h.completed and h.label == "hug")
                     ctx.say("hug.progress_first" if count == 1 else "hug.progress", count=count)
@@ -116,13 +115,3 @@ def spoken_length(ctx: Conversation, seconds: int) -> str:
         return ctx.line("hug.length_minutes_and_seconds", minutes=part(minutes, "minute"),
                         seconds=part(rest, "second"))
     return part(minutes, "minute") if minutes else part(rest, "second")
-
-
-def save_ritual(ctx: Conversation, change: Callable[[NotesFile], None]) -> NotesFile | None:
-    """Record a ritual in the store; on failure tell the couple and go on. The updated notes, or None."""
-    try:
-        return ctx.store.update(change)
-    except NotesError as exc:
-        log.error("could not record a ritual: %s", exc)
-        ctx.say("core.save_failed")
-        return None

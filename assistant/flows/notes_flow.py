@@ -7,16 +7,11 @@ with no partner attached.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.errors import NotesError
-from assistant.notes import AnswerNote, AppreciationNote, CheckInNote, FreeNote, Note, NotesFile
-
-log = logging.getLogger(__name__)
+from assistant.notes import AnswerNote, AppreciationNote, CheckInNote, FreeNote, Note
 
 RECENT_LIMIT = 4
 """At most this many entries are read back, so a busy day does not become a monologue."""
@@ -38,17 +33,6 @@ def spoken_day(ctx: Conversation, day: date) -> str:
     if 1 < ago < 7:
         return ctx.line("notes.day_weekday", weekday=day.strftime("%A"))
     return ctx.line("notes.day_date", month=day.strftime("%B"), day=day.day)
-
-
-def save_change(ctx: Conversation, change: Callable[[NotesFile], None]) -> bool:
-    """Apply a change to the store, telling the couple if it failed; the conversation goes on."""
-    try:
-        ctx.store.update(change)
-    except NotesError as exc:
-        log.error("could not save a change: %s", exc)  # the error names the file, never its content
-        ctx.say("core.save_failed")
-        return False
-    return True
 
 
 def load_notes(ctx: Conversation) -> list[Note] | None:

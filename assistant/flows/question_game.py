@@ -32,6 +32,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.changes import AddFavourite, RememberAsked
 from assistant.decks import (
     DEPTHS,
     DeckLibrary,
@@ -188,14 +189,9 @@ class _Game:
 
     def _remember(self, question: Question) -> None:
         record_asked(self.asked, question, self.library)
-        deck, ids = question.deck, list(self.asked[question.deck])
-
-        def change(notes: NotesFile) -> None:
-            notes.rituals.asked_questions[deck] = ids
-
         try:
-            self.ctx.store.update(change)
-        except NotesError as exc:  # not worth interrupting the game for: at worst a question repeats
+            self.ctx.store.apply(RememberAsked(deck=question.deck, question_ids=self.asked[question.deck]))
+        except NotesError as exc:  # kept to save later; not worth interrupting the game for
             log.error("could not remember which question was asked: %s", exc)
 
     def _move_on(self, rise: bool = True) -> None:
@@ -253,17 +249,8 @@ class _Game:
         if question.id in self.favourites:
             self.ctx.say("question_game.already_favourite")
             return
-
-        def change(notes: NotesFile) -> None:
-            if question.id not in notes.rituals.favourite_questions:
-                notes.rituals.favourite_questions.append(question.id)
-
-        try:
-            self.ctx.store.update(change)
-        except NotesError as exc:
-            log.error("could not save a favourite question: %s", exc)
-            self.ctx.say("question_game.favourite_failed")
-            return
+        if self.ctx.save_change(AddFavourite(question_id=question.id)) is None:
+            return  # said why, and whether it is kept to be saved later
         self.favourites.append(question.id)
         self.favourites_saved += 1
         self.ctx.say("question_game.favourite_saved")
