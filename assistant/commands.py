@@ -47,7 +47,9 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     settings = Settings.model_validate({**settings.model_dump(), **overrides})
 
     language = paths.language_dir()
-    matcher = IntentMatcher(IntentSet.load_dir(language))
+    # Paraphrases (the intent classifier) for typed words only: on a grammar decoder's output it added
+    # false accepts without helping accuracy (README, "Understanding").
+    matcher = IntentMatcher(IntentSet.load_dir(language), paraphrases=bool(args.text))
     responses = Responses.load_dir(language / "responses")
 
     listener: Listener
@@ -396,7 +398,7 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
 
     if bool(wavs) == text:
         raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
-    matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))
+    matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()), paraphrases=text)  # as the live loop
     states = {
         "all": matcher.intents.names(),
         "idle": [*default_flows().triggers(), *IDLE_COMMANDS],

@@ -43,6 +43,8 @@ from assistant.errors import DataFileError
 from assistant.normalize import Normalizer
 
 NORMALIZE_FILE = "normalize.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+"""Sentences not meant for the assistant: what the intent classifier learns to reject."""
 
 Slots = tuple[tuple[str, str | int], ...]
 """(list name, value) pairs a phrase carries."""
@@ -100,6 +102,11 @@ class IntentSpec(BaseModel):
     lists: dict[str, ListSpec] = {}
 
 
+class OutOfScopeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sentences: list[str] = Field(min_length=1)
+
+
 class IntentFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     intents: dict[str, IntentSpec] = Field(min_length=1)
@@ -129,9 +136,12 @@ class Intent:
 class IntentSet:
     """All intents of one language, keyed by name."""
 
-    def __init__(self, intents: Iterable[Intent], normalizer: Normalizer) -> None:
+    def __init__(self, intents: Iterable[Intent], normalizer: Normalizer,
+                 out_of_scope: Iterable[str] = ()) -> None:
         self.normalizer = normalizer
         self._intents = {i.name: i for i in intents}
+        self.out_of_scope = tuple(text for text in (normalizer.normalize(t) for t in out_of_scope) if text)
+        """Normalized sentences that mean none of the intents (examples of what to reject)."""
 
     def __contains__(self, name: object) -> bool:
         return name in self._intents
@@ -149,20 +159,34 @@ class IntentSet:
         selected = self._intents.values() if names is None else (self._intents[n] for n in names)
         return [p for intent in selected for p in intent.phrases]
 
+    def sentences_heard(self) -> list[str]:
+        """What people might say near the assistant, for an engine's command language model: every
+        phrase as spoken, some with a filler before or politeness after (people add them; measured on
+        the dev split, +2 points), and the out-of-scope sentences (so speech not meant for us is not
+        forced into command words)."""
+        fillers = sorted(self.normalizer.fillers - {"togetherly"}) or [""]
+        tails = ("please", "now", "for us")
+        out: list[str] = []
+        for index, phrase in enumerate(p.spoken for p in self.phrases()):
+            out += [phrase, f"{fillers[index % len(fillers)]} {phrase}".strip(), f"{phrase} {tails[index % 3]}"]
+        return out + list(self.out_of_scope)
+
     @classmethod
     def load_dir(cls, directory: Path) -> IntentSet:
-        """Load every `*.yaml` in `directory` (not subfolders) except the normalization file."""
+        """Load every `*.yaml` in `directory` (not subfolders) except the normalization and out-of-scope files."""
         normalizer = Normalizer.load(directory / NORMALIZE_FILE)
+        out_of_scope_path = directory / OUT_OF_SCOPE_FILE
+        out_of_scope = load_model(out_of_scope_path, OutOfScopeFile)[0].sentences if out_of_scope_path.exists() else []
         intents: dict[str, Intent] = {}
         for path in sorted(directory.glob("*.yaml")):
-            if path.name == NORMALIZE_FILE:
+            if path.name in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE):
                 continue
             for intent in load_intent_file(path, normalizer):
                 if intent.name in intents:
                     raise DataFileError(path, None, f"intent {intent.name!r} is also defined in "
                                         f"{intents[intent.name].source.name}")
                 intents[intent.name] = intent
-        return cls(intents.values(), normalizer)
+        return cls(intents.values(), normalizer, out_of_scope)
 
 
 def expand_template(template: str) -> list[str]:

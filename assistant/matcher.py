@@ -1,4 +1,5 @@
-"""Fuzzy intent matching with rapidfuzz over normalized text, with a rejection threshold."""
+"""Intent matching over normalized text: rapidfuzz against the phrases first (near-exact wording, with
+its slot values), then the intent classifier for paraphrases no phrase spells out; either can reject."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from assistant.intent_classifier import IntentClassifier
 from assistant.intents import IntentSet, Phrase, Slots, read_numbers, spell_digits
 
+MAX_PARAPHRASE_WORDS = 30
+"""Longer than this is not a command however it reads (a monologue, a pasted page): no paraphrase guess."""
 DEFAULT_THRESHOLD = 78.0
 """Below this score (0-100) an utterance is out of scope: better a gentle reprompt than a wrong ritual."""
 
@@ -30,15 +34,31 @@ class Match:
     """Best score per intent, best first (at most three)."""
     slots: Slots = ()
     """List values carried by the matched phrase (`{seconds}` in a template), empty when rejected."""
+    by: str = "phrase"
+    """What decided: "phrase" (fuzzy match of a phrase) or "classifier" (a paraphrase)."""
 
     def slot(self, name: str) -> str | int | None:
         return dict(self.slots).get(name)
 
 
+_CLASSIFIERS: dict[tuple[object, ...], IntentClassifier] = {}
+
+
+def classifier_for(intents: IntentSet) -> IntentClassifier:
+    """One trained classifier per distinct set of phrases in this process (training takes ~0.4 s)."""
+    key = (tuple((p.intent, p.text) for p in intents.phrases()), intents.out_of_scope)
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = IntentClassifier(intents)
+    return _CLASSIFIERS[key]
+
+
 class IntentMatcher:
-    def __init__(self, intents: IntentSet, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, intents: IntentSet, threshold: float = DEFAULT_THRESHOLD, *,
+                 paraphrases: bool = True) -> None:
+        """`paraphrases`: also understand sentences no phrase spells out (the intent classifier)."""
         self.intents = intents
         self.threshold = threshold
+        self.classifier = classifier_for(intents) if paraphrases else None
         self._choices = lru_cache(maxsize=64)(self._build_choices)
 
     def _build_choices(self, allowed: frozenset[str] | None) -> tuple[list[str], list[Phrase]]:
@@ -64,9 +84,23 @@ class IntentMatcher:
         if not ranked:
             return Match(text, None, 0.0, None, ())
         name, (score, best) = ranked[0]
-        if score < cutoff:
+        if score >= cutoff:
+            return Match(text, name, score, best.text, alternatives, _numbers_as_heard(text, best.slots))
+        if self.classifier is None or len(text.split()) > MAX_PARAPHRASE_WORDS:
             return Match(text, None, score, best.text, alternatives)
-        return Match(text, name, score, best.text, alternatives, _numbers_as_heard(text, best.slots))
+        verdict = self.classifier.classify(text, allowed)
+        if verdict.intent is None:
+            return Match(text, None, score, best.text, alternatives, by="classifier")
+        # The intent's closest phrase carries its slot values ("five more minutes" -> minutes=5).
+        closest = self._closest_phrase(text, verdict.intent, allowed)
+        fuzzy = best_per_intent.get(verdict.intent, (0.0, closest))[0]
+        return Match(text, verdict.intent, fuzzy, closest.text, alternatives,
+                     _numbers_as_heard(text, closest.slots), by="classifier")
+
+    def _closest_phrase(self, text: str, intent: str, allowed: Collection[str] | None) -> Phrase:
+        texts, phrases = self._choices(frozenset([intent]))
+        hit = process.extractOne(text, texts, scorer=fuzz.ratio)
+        return phrases[hit[2]] if hit is not None else phrases[0]
 
 
 def _numbers_as_heard(text: str, slots: Slots) -> Slots:

@@ -37,6 +37,9 @@ class Recognizer(Protocol):
     name: str
     """Engine name for logs and `togetherly understand`."""
 
-    def start(self, phrases: Sequence[str] | None) -> RecognitionSession:
+    def start(self, phrases: Sequence[str] | None, paraphrases: bool = False) -> RecognitionSession:
         """Begin an utterance. `phrases` restricts recognition to those sentences (command mode, with a
-        garbage path so other speech is not forced onto a phrase); None means open vocabulary."""
+        garbage path so other speech is not forced onto a phrase); None means open vocabulary.
+        `paraphrases`: the caller's matcher understands wordings beyond `phrases`, so an engine with a
+        command language model (pocketsphinx, given `sentences_heard`) decodes with it instead of the
+        exact phrases; engines without one ignore it."""

@@ -54,6 +54,8 @@ class Understanding:
     alternatives: list[tuple[str, float]]
     confirm: str | None
     """The question asked before acting (a consequential intent heard without certainty), else None."""
+    by: str
+    """What decided: "phrase" (close to one of the phrases) or "classifier" (understood as a paraphrase)."""
     engine: str
     recognize_ms: float
     match_ms: float
@@ -74,7 +76,7 @@ class Understander:
         match_ms = (time.perf_counter() - start) * 1000
         return Understanding(source, transcript, match.intent, round(match.score, 1), round(confidence, 3),
                              [(name, score) for name, score in match.alternatives],
-                             confirmation_key(match, confidence), engine,
+                             confirmation_key(match, confidence), match.by, engine,
                              round(recognize_ms, 1), round(match_ms, 3))
 
     def text(self, line: str, allowed: Sequence[str]) -> Understanding:
@@ -82,12 +84,13 @@ class Understander:
         return self._match(line, line, 1.0, allowed, engine="text", recognize_ms=0.0)
 
     def samples(self, label: str, samples: Samples, allowed: Sequence[str]) -> Understanding:
-        """One utterance of 16 kHz audio, decoded in command mode over the allowed intents' phrases."""
+        """One utterance of 16 kHz audio, decoded in command mode over the allowed intents' phrases (or
+        with the engine's commands language model, where it has one and the matcher takes paraphrases)."""
         if self.recognizer is None:
             raise ValueError("no recognizer for audio input")
         phrases = [p.spoken for p in self.matcher.intents.phrases(allowed)]
         padded = np.concatenate([dithered_silence(0.3, seed=1), samples, dithered_silence(0.5, seed=2)])
-        session = self.recognizer.start(phrases)
+        session = self.recognizer.start(phrases, paraphrases=self.matcher.classifier is not None)
         for i in range(0, padded.size, FRAME_SAMPLES):  # fed as the live listener feeds it
             session.feed(padded[i:i + FRAME_SAMPLES])
         start = time.perf_counter()

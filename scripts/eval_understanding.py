@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How well Togetherly understands spoken commands, and how well it ignores what is not meant for it.
 
-    .venv/bin/python scripts/eval_understanding.py [--split dev|test|both] [--limit N] [--cache DIR]
+    .venv/bin/python scripts/eval_understanding.py [--split dev|test|both] [--limit N] [--engine grammar|lm|both]
+                                                   [--cache DIR]
 
 Renders the evaluation set (tests/eval/understanding.yaml, written apart from intents/) with three
 espeak-ng voices at several speeds, clean and mixed with babble or pink noise at 24, 15 and 6 dB, and
@@ -36,8 +37,8 @@ def level_name(level: float | None) -> str:
     return "clean" if level is None else f"{level:g} dB"
 
 
-def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item]) -> None:
-    matcher = IntentMatcher(IntentSet.load_dir(language_dir()))
+def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item], matcher: IntentMatcher,
+             title: str) -> None:
     understander = Understander(matcher, recognizer)
     allowed = matcher.intents.names()
     correct: collections.Counter[tuple[str, str]] = collections.Counter()
@@ -64,7 +65,7 @@ def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item]) -> 
                 correct[key] += result.intent == item.intent
                 if result.intent != item.intent:
                     confusions[(item.intent, result.intent or "(rejected)")] += 1
-    print(f"\n### {recognizer.name}: {len(chosen)} sentences x {len(LEVELS)} levels "
+    print(f"\n### {title}: {len(chosen)} sentences x {len(LEVELS)} levels "
           f"({time.perf_counter() - started:.0f} s)\n")
     print("| split | level | in-scope accuracy | out-of-scope false accepts |")
     print("|---|---|---|---|")
@@ -82,10 +83,29 @@ def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item]) -> 
         print(f"  {expected} -> {got}: {count}")
 
 
+def typed(chosen: list[Item], intents: IntentSet) -> None:
+    """The same sentences typed (`togetherly --text`): the matcher alone, with and without the classifier."""
+    print("\n### typed text (no recognizer)\n")
+    print("| matcher | split | in-scope accuracy | out-of-scope false accepts |")
+    print("|---|---|---|---|")
+    for label, matcher in (("fuzzy phrases only", IntentMatcher(intents, paraphrases=False)),
+                           ("fuzzy + intent classifier (--text)", IntentMatcher(intents))):
+        for split in sorted({item.split for item in chosen}):
+            inside = [item for item in chosen if item.split == split and item.intent is not None]
+            outside = [item for item in chosen if item.split == split and item.intent is None]
+            right = sum(matcher.match(item.text).intent == item.intent for item in inside)
+            accepted = sum(matcher.match(item.text).intent is not None for item in outside)
+            print(f"| {label} | {split} | {100 * right / len(inside):.1f}% ({right}/{len(inside)}) | "
+                  f"{100 * accepted / len(outside):.1f}% ({accepted}/{len(outside)}) |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--limit", type=int, help="only the first N sentences of each intent / of out-of-scope")
+    parser.add_argument("--engine", choices=["grammar", "lm", "both", "none"], default="both",
+                        help="pocketsphinx decoding to measure: the phrase grammar (live), the commands language "
+                             "model with the intent classifier, both, or none (typed text only)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "togetherly-eval")
     args = parser.parse_args()
     corpus = load_corpus()
@@ -100,7 +120,14 @@ def main() -> int:
     renderer = Renderer(args.cache)
     print(f"Understanding evaluation: voices {', '.join(f'{v}@{s}' for v, s in VOICES)}; "
           f"levels {', '.join(level_name(level) for level in LEVELS)}; babble and pink noise alternate.")
-    evaluate(PocketsphinxRecognizer(), renderer, chosen)
+    intents = IntentSet.load_dir(language_dir())
+    typed(chosen, intents)
+    if args.engine in ("grammar", "both"):
+        evaluate(PocketsphinxRecognizer(), renderer, chosen, IntentMatcher(intents, paraphrases=False),
+                 "pocketsphinx, phrase grammar + fuzzy matcher (what the live loop uses)")
+    if args.engine in ("lm", "both"):
+        evaluate(PocketsphinxRecognizer(sentences=intents.sentences_heard()), renderer, chosen,
+                 IntentMatcher(intents), "pocketsphinx, commands language model + fuzzy matcher + intent classifier")
     english_vosk = choose_vosk_model(None, models_dir())
     if english_vosk is None:
         print("\n### vosk: not evaluated: no English Vosk model is present (install one with "
@@ -108,7 +135,8 @@ def main() -> int:
     else:
         from assistant.engines.vosk_engine import VoskRecognizer  # noqa: PLC0415
 
-        evaluate(VoskRecognizer(english_vosk), renderer, chosen)
+        evaluate(VoskRecognizer(english_vosk), renderer, chosen, IntentMatcher(intents, paraphrases=False),
+                 "vosk, phrase grammar + fuzzy matcher")
     return 0
 
 

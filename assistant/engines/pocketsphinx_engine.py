@@ -15,6 +15,7 @@ from assistant.recognizer import NOTHING_HEARD, Transcript
 log = logging.getLogger(__name__)
 
 _OPEN_SEARCH = "_default"
+_COMMANDS_SEARCH = "commands"
 _TAIL = dithered_silence(0.05, seed=3).tobytes()
 _ALT_PRONUNCIATION = re.compile(r"\(\d+\)$")
 _WORD = re.compile(r"[a-z']+")
@@ -53,7 +54,9 @@ def _trie_rule(node: _Tree) -> str:
 class PocketsphinxRecognizer:
     name = "pocketsphinx"
 
-    def __init__(self, model_dir: Path | None = None) -> None:
+    def __init__(self, model_dir: Path | None = None, sentences: Sequence[str] = ()) -> None:
+        """`sentences`: what people might say (`IntentSet.sentences_heard`); when given, a trigram
+        language model over them decodes commands whose wording the phrases do not spell out."""
         try:
             from pocketsphinx import Decoder, get_model_path  # noqa: PLC0415 - native library, load on demand
         except ImportError as exc:
@@ -66,6 +69,31 @@ class PocketsphinxRecognizer:
         self._decoder = Decoder(hmm=str(hmm), dict=str(dictionary), lm=str(lm), samprate=SAMPLE_RATE,
                                 loglevel="FATAL")
         self._grammars: dict[str, str] = {}
+        self._commands_lm = self._add_commands_lm(sentences) if sentences else None
+
+    def _add_commands_lm(self, sentences: Sequence[str]) -> str | None:
+        """A language model over `sentences` (pocketsphinx's own ArpaBoLM). Measured on the understanding
+        dev split, a grammar of the exact phrases got 36% of paraphrased commands right with 46% false
+        accepts; this model with the intent classifier behind it about 50% with 18% (see the README).
+        One model for every state: adding a search costs about a second, too slow to make one per state."""
+        import tempfile  # noqa: PLC0415
+
+        from pocketsphinx.lm import ArpaBoLM  # noqa: PLC0415
+
+        usable = []
+        for sentence in sentences:
+            words = _WORD.findall(sentence.lower().replace("-", " "))
+            if words and all(self.known(w) for w in words):
+                usable.append(" ".join(words))
+        if not usable:
+            return None
+        model = ArpaBoLM(text="\n".join(usable), add_start=True)
+        model.compute()
+        with tempfile.TemporaryDirectory(prefix="togetherly-lm-") as tmp:
+            path = Path(tmp) / "commands.arpa"
+            model.write_file(str(path))
+            self._decoder.add_lm_file(_COMMANDS_SEARCH, str(path))
+        return _COMMANDS_SEARCH
 
     def known(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
@@ -89,7 +117,11 @@ class PocketsphinxRecognizer:
         self._grammars[key] = name
         return name
 
-    def start(self, phrases: Sequence[str] | None) -> _PocketsphinxSession:
+    def start(self, phrases: Sequence[str] | None, paraphrases: bool = False) -> _PocketsphinxSession:
+        if phrases is not None and paraphrases and self._commands_lm is not None:
+            self._decoder.activate_search(self._commands_lm)
+            self._decoder.start_utt()
+            return _PocketsphinxSession(self._decoder, grammar=False, rated=False)
         search = _OPEN_SEARCH if phrases is None else self._grammar_for(phrases)
         self._decoder.activate_search(search or _OPEN_SEARCH)
         self._decoder.start_utt()
@@ -97,9 +129,12 @@ class PocketsphinxRecognizer:
 
 
 class _PocketsphinxSession:
-    def __init__(self, decoder: object, grammar: bool) -> None:
+    def __init__(self, decoder: object, grammar: bool, rated: bool = True) -> None:
         self._decoder = decoder
         self._grammar = grammar
+        self._rated = rated
+        """False for the commands language model: its word posteriors did not tell commands from other
+        speech (dev split medians 0.13 against 0.10), so it reports 1.0 and the matcher rejects instead."""
 
     def feed(self, samples: Samples) -> None:
         self._decoder.process_raw(samples.tobytes(), False, False)  # type: ignore[attr-defined]
@@ -116,6 +151,8 @@ class _PocketsphinxSession:
         # Grammar mode can return no hypothesis at all: a no-match, not an error.
         if hyp is None or not hyp.hypstr.strip():
             return NOTHING_HEARD
+        if not self._rated:
+            return Transcript(hyp.hypstr.strip().lower(), 1.0)
         probs = [
             seg.prob for seg in decoder.seg()  # type: ignore[attr-defined]
             if not _is_filler(_ALT_PRONUNCIATION.sub("", seg.word))

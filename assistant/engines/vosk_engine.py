@@ -115,7 +115,7 @@ class VoskRecognizer:
         self._grammars[key] = grammar
         return grammar
 
-    def start(self, phrases: Sequence[str] | None) -> _VoskSession:
+    def start(self, phrases: Sequence[str] | None, paraphrases: bool = False) -> _VoskSession:
         grammar = None if phrases is None else self._grammar_for(phrases)
         # A fresh recognizer per utterance: creation is cheap (< 0.1 s) and results do not depend on
         # what was said before.

@@ -1,0 +1,114 @@
+"""What a sentence means when it is not one of the phrases: a linear classifier over word and character
+n-grams (scikit-learn), trained at start-up on the intents' phrases, with the out-of-scope sentences
+(`intents/<lang>/out_of_scope.yaml`) as a class of their own so it can say "none of them".
+
+The fuzzy matcher answers first (an exact or near-exact phrase, with its slot values); this answers the
+paraphrases people actually say ("um, things are getting way too tense") that no template spells out.
+Measured on the understanding dev split (typed): fuzzy matching alone 58% right, with this 88%.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.intents import IntentSet
+
+NOT_FOR_US = ""
+"""The class of the out-of-scope sentences."""
+MARGIN = 0.2
+"""The decision value a paraphrase needs to be accepted. Tuned on the dev split: decoded from clean speech,
+0 gave 60% right with 30% false accepts, 0.2 56% with 26%, 0.6 51% with 18%; typed, 0.2 kept 89% right
+with 8% false accepts where 0.5 fell to 83%. A mistaken ritual costs more than a reprompt."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    intent: str | None
+    """The best allowed intent, or None when "not for us" scores higher or nothing clears the margin."""
+    score: float
+    """The winner's decision value (higher is surer; 0 is the SVM's own boundary)."""
+    ranked: tuple[tuple[str, float], ...]
+    """Allowed intents by decision value, best first (at most three)."""
+
+
+class _Features:
+    """One fitted TfidfVectorizer, applied without scikit-learn's per-call validation, which costs
+    about 2 ms a sentence against 0.05 ms here (the matcher must stay well under 1 ms). The analyzer
+    (tokenizing, n-grams) is scikit-learn's own; only the weighting is repeated: sublinear tf x idf, l2."""
+
+    def __init__(self, vectorizer: Any, offset: int) -> None:
+        self._analyze = vectorizer.build_analyzer()
+        self._index: dict[str, int] = {term: offset + i for term, i in vectorizer.vocabulary_.items()}
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._offset = offset
+        self.size = len(self._index)
+
+    def weights(self, text: str) -> tuple[list[int], list[float]]:
+        counts: dict[int, int] = {}
+        for term in self._analyze(text):
+            index = self._index.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return [], []
+        indices = list(counts)
+        values = [(1.0 + math.log(counts[i])) * float(self._idf[i - self._offset]) for i in indices]
+        norm = math.sqrt(sum(v * v for v in values))
+        return indices, [v / norm for v in values]
+
+
+class IntentClassifier:
+    def __init__(self, intents: IntentSet, margin: float = MARGIN) -> None:
+        """Train on every phrase of `intents` and its out-of-scope sentences (a fraction of a second)."""
+        from scipy.sparse import hstack  # noqa: PLC0415 - heavy; only when a classifier is wanted
+        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+        from sklearn.svm import LinearSVC  # noqa: PLC0415
+
+        self.margin = margin
+        texts = [p.text for p in intents.phrases()] + list(intents.out_of_scope)
+        labels = [p.intent for p in intents.phrases()] + [NOT_FOR_US] * len(intents.out_of_scope)
+        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        matrix = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+        # Balanced: an intent with six templates must not lose to one with two hundred expansions.
+        model = LinearSVC(C=1.0, class_weight="balanced")
+        model.fit(matrix, labels)
+        self._words = _Features(words, 0)
+        self._chars = _Features(chars, self._words.size)
+        self._classes: list[str] = [str(c) for c in model.classes_]
+        self._column = {name: i for i, name in enumerate(self._classes)}
+        self._coef = np.ascontiguousarray(np.asarray(model.coef_, dtype=np.float64).T)  # features x classes
+        self._intercept = np.asarray(model.intercept_, dtype=np.float64)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Decision value per class (the out-of-scope class under NOT_FOR_US)."""
+        w_idx, w_val = self._words.weights(text)
+        c_idx, c_val = self._chars.weights(text)
+        indices = w_idx + c_idx
+        values = np.asarray(w_val + c_val, dtype=np.float64)
+        total = self._intercept + (values @ self._coef[indices] if indices else 0.0)
+        return dict(zip(self._classes, (float(v) for v in total), strict=True))
+
+    def classify(self, text: str, allowed: Collection[str] | None = None) -> Verdict:
+        """The best of `allowed` (all when None) unless "not for us" scores higher or below the margin."""
+        if not text.strip():
+            return Verdict(None, 0.0, ())
+        scores = self.scores(text)
+        ranked = sorted(((name, value) for name, value in scores.items()
+                         if name != NOT_FOR_US and (allowed is None or name in allowed)),
+                        key=lambda kv: -kv[1])
+        top = tuple((name, round(value, 3)) for name, value in ranked[:3])
+        if not ranked:
+            return Verdict(None, 0.0, top)
+        name, value = ranked[0]
+        if value < self.margin or scores.get(NOT_FOR_US, -math.inf) >= value:
+            return Verdict(None, value, top)
+        return Verdict(name, value, top)
+
+    def knows(self, name: str) -> bool:
+        return name in self._column
