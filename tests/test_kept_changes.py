@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -47,15 +46,6 @@ from tests.test_store_durability import Disk
 ROOT = Path(__file__).resolve().parent.parent
 AT = datetime(2026, 2, 14, 21, 0).astimezone()
 GOAL = "walk to the lighthouse every sunday"
-
-
-@pytest.fixture
-def disk(tmp_path: Path) -> Iterator[Disk]:
-    d = Disk(tmp_path)
-    try:
-        yield d
-    finally:
-        d.remove()
 
 
 def on_disk(data: Path) -> NotesFile:

@@ -264,15 +264,6 @@ class Disk:
         self._undo.append(undo)
 
 
-@pytest.fixture
-def disk(tmp_path: Path) -> Iterator[Disk]:
-    d = Disk(tmp_path)
-    try:
-        yield d
-    finally:
-        d.remove()
-
-
 def kept_store(disk: Disk, tmp_path: Path, reports: list[str] | None = None) -> NotesStore:
     return NotesStore.in_dir(disk.data, (reports if reports is not None else []).append,
                              recovery_dir=tmp_path / "state")
