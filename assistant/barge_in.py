@@ -1,12 +1,16 @@
 """Barge-in: while the assistant speaks, a small command grammar listens on the microphone, and a
 confident "stop" (or skip, next, repeat, pause) cuts the speech short and becomes the next thing heard.
 
-The assistant's own voice leaks from the speaker into the microphone, so these echo guards apply:
+The assistant's own voice leaks from the speaker into the microphone. We know exactly what we play, so
+first WebRTC's acoustic echo canceller (AEC3, through `pywebrtc-audio`) subtracts its echo from the
+microphone signal, learning the room's echo path and the sound card's delay as it goes; the detector
+and the recognizer only hear what is left. Then these echo guards apply:
 - a double-talk gate: knowing what is being played, a frame counts as someone speaking only when it is
-  clearly louder than our echo is expected to be (the echo's level is learned as we speak), and frames
-  below that reach the recognizer as quiet, so the echo is not decoded as words;
-- a command word that the line being spoken contains is ignored (it is most likely our own voice);
-- while speaking, the recognizer's confidence must clear a higher bar than at a prompt;
+  clearly louder than our echo is expected to be (the echo's level is learned as we speak); without
+  echo cancellation, frames below that reach the recognizer as quiet, so the echo is not decoded as words;
+- a command word that the line being spoken contains is ignored (it is most likely our own voice), where
+  "stop that" counts by "stop", not by a "that" that every line says;
+- without echo cancellation, the recognizer's confidence must clear a higher bar than at a prompt;
 - for a short guard time after speech ends, what the microphone hears (the echo's tail) is dropped.
 Measured in `scripts/bench.py` (catch rate, reaction time, false barge-ins per hour of own speech).
 """
@@ -44,14 +48,24 @@ BARGE_IN_ENDPOINTING = EndpointerSettings(trailing_silence_s=0.25, max_utterance
 
 @dataclass(frozen=True)
 class BargeInSettings:
-    min_confidence: float = 0.8
-    """The recognizer's confidence needed while speaking (a prompt accepts 0.5): the echo margin."""
+    min_confidence: float = 0.5
+    """The recognizer's confidence needed while speaking, as at a prompt: the echo canceller has taken our
+    voice out (no false barge-in in 40 minutes of our own speech, scripts/bench.py)."""
+    min_confidence_uncancelled: float = 0.8
+    """Without echo cancellation our voice reaches the recognizer: a higher bar is the echo margin."""
     guard_s: float = 0.3
     """After speech ends, this much of what the microphone hears is dropped (the echo's tail)."""
     endpointing: EndpointerSettings = BARGE_IN_ENDPOINTING
     """Barge-in words are short: end them quickly so the speech stops soon after."""
     max_command_s: float = 1.5
     """A barge-in is said in one short breath; a longer stretch of speech is more likely our echo."""
+    echo_cancellation: bool = True
+    """Subtract the echo of what is being played from the microphone (WebRTC AEC3) before listening."""
+
+
+_FUNCTION_WORDS = frozenset({"it", "that", "this", "please", "on", "now", "one", "me", "i'll", "i'm", "let's",
+                             "what", "again", "everything"})
+"""Words of the barge-in phrases that nearly every line says too: they tell nothing about an echo."""
 
 
 def words(text: str) -> set[str]:
@@ -71,6 +85,8 @@ class BargeInMonitor:
         self._detector = default_detector()
         self._pending: Heard | None = None
         self._echo = _EchoEstimate()
+        self._canceller = EchoCanceller() if self.settings.echo_cancellation else None
+        """One for the whole session: the room's echo path, once learned, serves every line."""
 
     @property
     def pending(self) -> bool:
@@ -88,6 +104,8 @@ class BargeInMonitor:
         `reference` is the sound being played (16 kHz): the microphone must be clearly louder than its
         echo would be for a frame to count as someone speaking over it."""
         self.source.drain()  # what was heard before this line started is not a reaction to it
+        played = reference if reference is not None else np.zeros(0, dtype=np.int16)
+        heard_samples = 0  # the microphone's position since the line started: what is being played then
         detector = _EchoGate(self._detector, reference, self._echo)
         endpointer = Endpointer(self.settings.endpointing, detector)
         session: RecognitionSession | None = None
@@ -108,6 +126,9 @@ class BargeInMonitor:
             pending = np.concatenate([pending, block])
             while pending.size >= FRAME_SAMPLES:
                 frame, pending = pending[:FRAME_SAMPLES], pending[FRAME_SAMPLES:]
+                if self._canceller is not None:
+                    frame = self._canceller.cancel(frame, played[heard_samples:heard_samples + FRAME_SAMPLES])
+                heard_samples += FRAME_SAMPLES
                 if guard_left is not None:
                     guard_left -= FRAME_SAMPLES / SAMPLE_RATE
                 event = endpointer.push(frame)
@@ -120,6 +141,8 @@ class BargeInMonitor:
                     for earlier in preroll:  # the first consonant came before the start was sure
                         session.feed(earlier)
                     preroll.clear()
+                elif self._canceller is not None:
+                    session.feed(frame)  # the echo is gone: the room as it is suits the recognizer best
                 else:
                     # Frames not clearly above our echo reach the recognizer as quiet, so the echo after a
                     # short command is not decoded as its continuation ("stop" + echo → "stop that").
@@ -143,15 +166,35 @@ class BargeInMonitor:
         if seconds > self.settings.max_command_s:
             log.info("barge-in %s ignored: %.1f s is too long for a command", intent, seconds)
             return None
-        if transcript.confidence < self.settings.min_confidence:
+        floor = self.settings.min_confidence if self._canceller else self.settings.min_confidence_uncancelled
+        if transcript.confidence < floor:
             log.info("barge-in %s ignored: confidence %.2f while speaking", intent, transcript.confidence)
             return None
         # The intent's own word counts too: a line saying "stop" may come back heard as "stop that".
-        if (words(transcript.text) | {intent.split("_")[0]}) & words(line):
+        if ((words(transcript.text) - _FUNCTION_WORDS) | {intent.split("_")[0]}) & words(line):
             log.info("barge-in %s ignored: the line being spoken says it", intent)
             return None
         log.info("barge-in: %s (confidence %.2f)", intent, transcript.confidence)
         return Heard("speech", transcript.text, transcript.confidence)
+
+
+class EchoCanceller:
+    """WebRTC's AEC3 (`pywebrtc-audio`): removes the echo of what we play from what the microphone hears.
+
+    It is told, frame by frame, what was being played as each microphone frame was captured; the delay
+    between the two (the sound card's buffers) and the room's echo path are learned, so the reference
+    only needs to start with the playback. About 8 ms of added latency, a few percent of one core."""
+
+    def __init__(self) -> None:
+        from pywebrtc_audio import EchoCanceller as Aec3  # noqa: PLC0415 - a compiled extension: load on use
+
+        self._aec = Aec3(sample_rate=SAMPLE_RATE, num_channels=1)
+
+    def cancel(self, heard: Samples, played: Samples) -> Samples:
+        """`heard`: one microphone frame; `played`: what was being played meanwhile (shorter: silence)."""
+        if played.size < heard.size:
+            played = np.concatenate([played, np.zeros(heard.size - played.size, dtype=np.int16)])
+        return self._aec.process(heard, played)
 
 
 class _EchoEstimate:
@@ -220,4 +263,4 @@ def barge_in_phrases(spoken: Mapping[str, str]) -> dict[str, str]:
             if intent in BARGE_IN_INTENTS and len(text.split()) <= MAX_PHRASE_WORDS}
 
 
-__all__ = ["BARGE_IN_INTENTS", "BargeInMonitor", "BargeInSettings", "barge_in_phrases", "words"]
+__all__ = ["BARGE_IN_INTENTS", "BargeInMonitor", "BargeInSettings", "EchoCanceller", "barge_in_phrases", "words"]

@@ -5,6 +5,7 @@ mid-thought when sharing their day). Which frames are speech is the detector's c
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 
 from assistant.audio import SAMPLE_RATE, Samples
@@ -26,14 +27,18 @@ class EndpointerSettings:
     start_frames: int = 3
     """Consecutive speech frames (20 ms each) that count as speech starting."""
     max_utterance_s: float = 30.0
+    early_silence_s: float | None = None
+    """Silence that ends an utterance already known to be complete (the listener decides, from the
+    recognizer's partial hypothesis); None: only the full window ends one."""
 
 
-# Commands are short and said in one breath: 350 ms of silence ends one, so with 20 ms microphone blocks
-# and ~70 ms to reply audio the reply starts ~440 ms after the last word (scripts/bench.py). 250 ms met
-# the 350 ms goal but made pocketsphinx misrecognize a later command in a spoken ritual (its adaptation
-# depends on what it heard before), and 200 ms split "skip this question" in steady noise.
+# Commands are short and said in one breath: 350 ms of silence ends one. A command the recognizer has
+# already heard whole, one that no longer phrase could turn into another command, ends after 200 ms
+# (assistant.listener), so most replies start ~300 ms after the last word (scripts/bench.py). A fixed
+# 250 ms window made pocketsphinx misrecognize a later command in a spoken ritual (its adaptation depends
+# on what it heard before), and a fixed 200 ms split "skip this question" in steady noise.
 # Free answers keep long pauses mid-thought.
-COMMAND_ENDPOINTING = EndpointerSettings(trailing_silence_s=0.35, max_utterance_s=10.0)
+COMMAND_ENDPOINTING = EndpointerSettings(trailing_silence_s=0.35, max_utterance_s=10.0, early_silence_s=0.2)
 ANSWER_ENDPOINTING = EndpointerSettings(trailing_silence_s=1.2, max_utterance_s=45.0)
 
 
@@ -45,6 +50,16 @@ class Endpointer:
         self._quiet_frames = 0
         self._speech_frames = 0
         self.in_speech = False
+
+    @property
+    def silence_s(self) -> float:
+        """Trailing silence so far in the current utterance (0 outside one)."""
+        return self._quiet_frames * FRAME_SAMPLES / SAMPLE_RATE if self.in_speech else 0.0
+
+    def silence_frames_left(self) -> int:
+        """Frames of silence the full window still needs to end the current utterance."""
+        needed = math.ceil(self.settings.trailing_silence_s * SAMPLE_RATE / FRAME_SAMPLES - 1e-9)
+        return max(0, needed - self._quiet_frames) if self.in_speech else 0
 
     def push(self, frame: Samples) -> Event:
         """Feed one 20 ms frame; returns START or END at the frame where that happens."""

@@ -29,6 +29,10 @@ class RecognitionSession(Protocol):
     def feed(self, samples: Samples) -> None:
         """More 16 kHz mono int16 audio of the current utterance."""
 
+    def partial(self) -> str:
+        """The best guess so far (lower case; "" for none), without ending the utterance: cheap enough
+        to ask every frame, so the listener can end a command that is already complete."""
+
     def finish(self) -> Transcript:
         """End the utterance and return what was heard."""
 

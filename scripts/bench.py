@@ -7,8 +7,10 @@ Measures, on this machine: intent-match latency per utterance; recognition time 
 per engine for espeak-ng test WAVs; time from the end of an utterance to the first reply audio
 (endpoint → transcript → match → reply text → synthesized audio); endpointing accuracy of the energy
 detector against WebRTC's VAD in pink noise and babble; end of speech → first reply audio with the
-endpointing window; barge-in reaction time, catch rate and false barge-ins per hour of the assistant's
-own speech (tests/loopback.py); start-up time; peak memory.
+endpointing window; adaptive endpointing (a whole command ends early) against the full window: how often
+it ends early, cuts an utterance, or changes what is understood; barge-in reaction time, catch rate and
+false barge-ins per hour of the assistant's own speech, with and without echo cancellation
+(tests/loopback.py); start-up time; peak memory.
 Nothing here is a test: it prints numbers, it does not judge them.
 """
 
@@ -231,7 +233,7 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[st
     included (none here); a callback stream adds one 20 ms block before it."""
     from assistant.audio_in import LEAD_IN_SECONDS, MIC_BLOCK_SECONDS, WavFilesSource  # noqa: PLC0415
     from assistant.clock import ManualClock  # noqa: PLC0415
-    from assistant.listener import ListenMode, ListenRequest, SpeechListener  # noqa: PLC0415
+    from assistant.listener import SpeechListener, command_request  # noqa: PLC0415
     from assistant.responses import Responses  # noqa: PLC0415
     from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
 
@@ -239,7 +241,7 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[st
     matcher = IntentMatcher(intents)
     responses = Responses.load_dir(language_dir() / "responses")
     synth = Pyttsx3Synthesizer()
-    grammar = tuple(p.spoken for p in intents.phrases())
+    request = command_request(intents.phrases(), None)  # every command at once, as a conversation asks
     class MicrophoneLike(WavFilesSource):
         """A WAV file handed over in the microphone's 20 ms blocks (the clock follows the audio)."""
 
@@ -259,7 +261,7 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[st
             clock = ManualClock()
             listener = SpeechListener(MicrophoneLike([path], clock=clock), recognizer, clock=clock)
             begin = clock.monotonic()
-            heard = listener.listen(ListenRequest(ListenMode.COMMAND, grammar))
+            heard = listener.listen(request)
             endpoint_ms = (clock.monotonic() - begin - LEAD_IN_SECONDS - end) * 1000
             start = time.perf_counter()
             match = matcher.match(heard.text)
@@ -276,18 +278,94 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[st
              ("end of speech → first reply audio", total))]
 
 
+EARLY_VOICES = [("en-us", 150), ("en+f3", 130)]
+EARLY_NOISES = [("clean", None, 0.0), ("pink 30 dB", "pink", 30.0), ("pink 20 dB", "pink", 20.0),
+                ("babble 15 dB", "babble", 15.0)]
+
+
+def bench_early_end(work: Path) -> list[list[str]]:
+    """Adaptive endpointing against the full window, on the same audio through two fresh listeners (each
+    with its own pocketsphinx, every command phrase allowed): commands, and paraphrases from the
+    evaluation set (not in the grammar), in two voices and in noise. A cut is an END before the voice's
+    last loud sample (60 ms of slack for a faint final consonant in noise). 'right' counts utterances whose
+    recognized intent is the one their text has when typed; the two listeners' decoders adapt to what each
+    heard before, so some differences come from that history, not from where the utterance ended."""
+    import dataclasses  # noqa: PLC0415
+
+    from assistant import listener as listener_module  # noqa: PLC0415
+    from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
+    from assistant.listener import SpeechListener, command_request  # noqa: PLC0415
+    from tests.eval.corpus import items, load_corpus  # noqa: PLC0415
+    from tests.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
+
+    class Microphone:
+        def __init__(self, samples: Samples) -> None:
+            self.samples, self.position = samples, 0
+
+        def read(self, timeout: float | None = None) -> Samples | None:
+            block = self.samples[self.position:self.position + FRAME_SAMPLES]
+            self.position += block.size
+            return block if block.size else None
+
+        def drain(self) -> None: ...
+
+        def close(self) -> None: ...
+
+    intents = IntentSet.load_dir(language_dir())
+    matcher = IntentMatcher(intents)
+    request = command_request(intents.phrases(), None)
+    paraphrases = [item.text for item in items(load_corpus(), "dev") if item.intent][::8]
+    texts = [*COMMANDS, "skip this question", "hug for forty five seconds", *paraphrases]
+    noises = {"pink": pink_noise(SAMPLE_RATE * 30, seed=5), "babble": babble(work, 30.0)}
+    full = dataclasses.replace(COMMAND_ENDPOINTING, early_silence_s=None)
+    rows = []
+    for voice, speed in EARLY_VOICES:
+        speech = [read_wav(synthesize(t, work / f"early-{voice}-{i}.wav", voice=voice, speed=speed))
+                  for i, t in enumerate(texts)]
+        for name, noise, snr in EARLY_NOISES:
+            recognizers = {"early": PocketsphinxRecognizer(), "full": PocketsphinxRecognizer()}
+            early = cut_early = cut_full = 0
+            right = {"early": 0, "full": 0}
+            for k, words in enumerate(speech):
+                signal = np.concatenate([dithered_silence(0.6, seed=k), words, dithered_silence(1.5, seed=k + 9)])
+                if noise is not None:
+                    offset = (k * 7919) % (noises[noise].size - signal.size)
+                    signal = mix_at_snr(signal, noises[noise][offset:offset + signal.size], snr)
+                end = 0.6 + _speech_span(words)[1]
+                ended, expected = {}, matcher.match(texts[k]).intent
+                for mode, settings in (("early", COMMAND_ENDPOINTING), ("full", full)):
+                    listener_module.COMMAND_ENDPOINTING = settings
+                    try:
+                        microphone = Microphone(signal)
+                        heard = SpeechListener(microphone, recognizers[mode]).listen(request)
+                    finally:
+                        listener_module.COMMAND_ENDPOINTING = COMMAND_ENDPOINTING
+                    ended[mode] = microphone.position / SAMPLE_RATE
+                    right[mode] += expected is not None and matcher.match(heard.text).intent == expected
+                early += ended["early"] < ended["full"] - 0.05
+                cut_early += ended["early"] < end - 0.06
+                cut_full += ended["full"] < end - 0.06
+            rows.append([f"{voice} {speed} wpm", name, str(len(speech)), str(early), str(cut_early), str(cut_full),
+                         str(right["early"]), str(right["full"])])
+    return rows
+
+
 OWN_LEAK_DB = (0.0, -10.0, -20.0)
 """Our voice at the microphone relative to the person's: 0 dB is a speaker beside the microphone."""
+SOUND_CARD_DELAY_S = 0.04
+"""How much later the microphone hears what the sink was handed (output and input buffers)."""
 
 
 def bench_barge_in(recognizer: Recognizer, work: Path, repeats: int) -> list[list[str]]:
     """Reaction to a real "stop" (espeak-ng en+f3) said 3 s into a long line, and false barge-ins from the
-    assistant's own speech (every response line in the data files), through the loopback sound card."""
-    from assistant.barge_in import BargeInMonitor, barge_in_phrases  # noqa: PLC0415
+    assistant's own speech (every response line in the data files), through the loopback sound card: our
+    voice reaches the microphone 40 ms late through a small room's echo (tests/loopback.py), with and
+    without WebRTC's echo canceller."""
+    from assistant.barge_in import BargeInMonitor, BargeInSettings, barge_in_phrases  # noqa: PLC0415
     from assistant.responses import Responses  # noqa: PLC0415
     from assistant.speaker import VoiceSpeaker  # noqa: PLC0415
     from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
-    from tests.loopback import Loopback, peak_level, room_with  # noqa: PLC0415
+    from tests.loopback import Loopback, peak_level, room_echo, room_with  # noqa: PLC0415
 
     class TimedMonitor(BargeInMonitor):
         judge_ms: float = 0.0
@@ -308,37 +386,42 @@ def bench_barge_in(recognizer: Recognizer, work: Path, repeats: int) -> list[lis
         for variant in responses.all_variants(key):
             with contextlib.suppress(KeyError, IndexError, ValueError):
                 lines.append(variant.format_map(names))
-    long_lines = [line for line in lines if len(line) > 90 and "stop" not in line.lower()][:repeats * 2]
+    long_lines = [line for line in lines if len(line) > 90 and "stop" not in line.lower()][:repeats * 4]
     synth = Pyttsx3Synthesizer()
     stop = read_wav(synthesize("stop", work / "stop-f3.wav", voice="en+f3"))
     stop_end = 3.0 + _speech_span(stop)[1]
+    echo = room_echo()
     rows = []
-    for leak_db in OWN_LEAK_DB:
-        level = peak_level(stop) * 10 ** (leak_db / 20)
-        monitor = TimedMonitor(Loopback(room_with(None, 0.0, 1.0)).source, recognizer, phrases)
-        false, own_seconds = 0, 0.0
-        for line in lines:  # one monitor throughout, as in a session: it learns the echo's level
-            loop = Loopback(room_with(None, 0.0, 60.0), leak_level=level)
-            monitor.source = loop.source
-            VoiceSpeaker(synth, loop.sink, monitor).say(line)
-            false += monitor.take() is not None
-            own_seconds += sum(length for length, _, _ in loop.plays) / SAMPLE_RATE
-        own_hours = own_seconds / 3600
-        caught, reactions = 0, []
-        for line in long_lines:
-            loop = Loopback(room_with(stop, 3.0, 60.0), leak_level=level)
-            monitor.source = loop.source
-            VoiceSpeaker(synth, loop.sink, monitor).say(line)
-            heard = monitor.take()
-            if heard is not None and loop.stopped_at and loop.stopped_at[0] / SAMPLE_RATE > 3.0:
-                caught += heard.text.startswith("stop")
-                # Audio until stop() was called, after the word ended, plus the decode after the endpoint
-                # and one 20 ms output block for the callback to go quiet.
-                reactions.append((loop.stopped_at[0] / SAMPLE_RATE - stop_end) * 1000 + monitor.judge_ms + 20)
-        rows.append(["pocketsphinx", f"{leak_db:+.0f} dB", f"{caught}/{len(long_lines)}",
-                     f"{statistics.median(reactions):.0f}" if reactions else "-",
-                     f"{pct(reactions, 0.95):.0f}" if reactions else "-",
-                     f"{false} in {own_hours * 60:.1f} min", f"{false / own_hours:.0f}"])
+    for cancel in (True, False):
+        for leak_db in OWN_LEAK_DB:
+            level = peak_level(stop) * 10 ** (leak_db / 20)
+            monitor = TimedMonitor(Loopback(room_with(None, 0.0, 1.0)).source, recognizer, phrases,
+                                   BargeInSettings(echo_cancellation=cancel))
+            false, own_seconds = 0, 0.0
+            for line in lines:  # one monitor throughout, as in a session: it learns the room's echo
+                loop = Loopback(room_with(None, 0.0, 60.0), leak_level=level, delay_s=SOUND_CARD_DELAY_S, echo=echo)
+                monitor.source = loop.source
+                VoiceSpeaker(synth, loop.sink, monitor).say(line)
+                false += monitor.take() is not None
+                own_seconds += sum(length for length, _, _ in loop.plays) / SAMPLE_RATE
+            own_hours = own_seconds / 3600
+            caught, other, reactions = 0, 0, []
+            for line in long_lines:
+                loop = Loopback(room_with(stop, 3.0, 60.0), leak_level=level, delay_s=SOUND_CARD_DELAY_S, echo=echo)
+                monitor.source = loop.source
+                VoiceSpeaker(synth, loop.sink, monitor).say(line)
+                heard = monitor.take()
+                if heard is not None and loop.stopped_at and loop.stopped_at[0] / SAMPLE_RATE > 3.0:
+                    caught += phrases.get(heard.text) == "stop"  # "cancel that" is a stop too
+                    other += phrases.get(heard.text) != "stop"
+                    # Audio until stop() was called, after the word ended, plus the decode after the endpoint
+                    # and one 20 ms output block for the callback to go quiet.
+                    reactions.append((loop.stopped_at[0] / SAMPLE_RATE - stop_end) * 1000 + monitor.judge_ms + 20)
+            rows.append(["pocketsphinx", "WebRTC AEC3" if cancel else "none", f"{leak_db:+.0f} dB",
+                         f"{caught}/{len(long_lines)}", str(other),
+                         f"{statistics.median(reactions):.0f}" if reactions else "-",
+                         f"{pct(reactions, 0.95):.0f}" if reactions else "-",
+                         f"{false} in {own_hours * 60:.1f} min", f"{false / own_hours:.0f}"])
     return rows
 
 
@@ -383,12 +466,21 @@ def main() -> int:
         table(f"Endpointing: espeak-ng commands and answers in noise (command window {window_ms:.0f} ms; delay = "
               "last loud sample → END, ms)", ["detector", "noise", "n", "false starts", "missed ends", "delay p50",
                                               "delay p95"], bench_endpointing(work))
-        table("End of speech → first reply audio (ms, pocketsphinx, WebRTC VAD endpointing)",
+        early_ms = (COMMAND_ENDPOINTING.early_silence_s or 0) * 1000
+        table("End of speech → first reply audio (ms, pocketsphinx, WebRTC VAD endpointing; a whole command "
+              f"ends after {early_ms:.0f} ms of silence, others after {window_ms:.0f} ms)",
               ["stage", "p50", "p95"], bench_turn(pocketsphinx, work, args.repeats))
-        table("Barge-in over the assistant's own pyttsx3 speech (loopback sound card; our voice's level at the "
-              "microphone relative to the person's; reaction = end of the word → speech cut, ms)",
-              ["engine", "echo level", "'stop' caught", "reaction p50", "reaction p95", "false barge-ins",
-               "false per hour"], bench_barge_in(pocketsphinx, work, args.repeats))
+        table("Adaptive endpointing against the full window (pocketsphinx, all command phrases; commands and "
+              "evaluation paraphrases; cut = ended before the voice did)",
+              ["voice", "noise", "n", "ended early", "cut (adaptive)", "cut (full window)", "right (adaptive)",
+               "right (full window)"],
+              bench_early_end(work))
+        table("Barge-in over the assistant's own pyttsx3 speech (loopback sound card, 40 ms late, through a room's "
+              "echo; our voice's level at the microphone relative to the person's; caught = heard as the stop intent; "
+              "'other' = another barge-in command heard, which also stops the speech; reaction = end of the word → "
+              "speech cut, ms)",
+              ["engine", "echo cancellation", "echo level", "'stop' caught", "other", "reaction p50",
+               "reaction p95", "false barge-ins", "false per hour"], bench_barge_in(pocketsphinx, work, args.repeats))
         print("\nVosk: barge-in and turn latency need an English model (not present here).")
 
     finally:

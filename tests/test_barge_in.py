@@ -1,17 +1,19 @@
-"""Barge-in and echo guard, for real: the assistant's own pyttsx3 speech leaks into the "microphone" of a
-loopback sound card (tests/loopback.py) at the level of a person's voice, with and without an espeak-ng
-"stop" from another voice on top, and real pocketsphinx listens."""
+"""Barge-in, echo cancellation and echo guards, for real: the assistant's own pyttsx3 speech leaks into the
+"microphone" of a loopback sound card (tests/loopback.py) 40 ms late, through a small room's echo, at the
+level of a person's voice; with and without an espeak-ng "stop" from another voice on top; real WebRTC
+AEC3 and real pocketsphinx listen."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.audio import read_wav
+from assistant.audio import SAMPLE_RATE, read_wav, to_mono_16k
 from assistant.audio_out import Playback
-from assistant.barge_in import BargeInMonitor, barge_in_phrases
+from assistant.barge_in import BargeInMonitor, EchoCanceller, barge_in_phrases
 from assistant.dialogue.conversation import FlowCancelled
 from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.intents import IntentSet
@@ -20,7 +22,7 @@ from assistant.paths import language_dir
 from assistant.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
 from assistant.tts import Pyttsx3Synthesizer
 from tests.harness import make_session
-from tests.loopback import Loopback, peak_level, room_with
+from tests.loopback import Loopback, peak_level, room_echo, room_with
 from tests.speech_fixtures import synthesize
 
 pytestmark = pytest.mark.audio
@@ -37,6 +39,18 @@ OWN_LINES = [
 ]
 LONG_LINE = ("Let's play. I'll read a question and say who answers first, then the other one answers. "
              "Talk as long as you like, and we will start light.")
+SOUND_CARD_DELAY_S = 0.04
+"""The microphone hears the speaker this much after the sink was handed the sound (its buffers)."""
+ECHO = room_echo()
+
+
+def loopback(room: np.ndarray, leak_level: float) -> Loopback:
+    """Our voice reaches the microphone as in a room: late, and through the room's echo."""
+    return Loopback(room, leak_level=leak_level, delay_s=SOUND_CARD_DELAY_S, echo=ECHO)
+
+
+def rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +89,8 @@ def test_playback_ends_after_the_last_block() -> None:
 
 def test_own_speech_never_barges_in_nor_is_taken_as_an_answer(
         recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
-    # Our voice arrives as loud as a person's: a speaker next to the microphone, no echo cancellation.
-    loop = Loopback(room_with(None, 0.0, 120.0), leak_level=peak_level(stop_voice))
+    # Our voice arrives as loud as a person's: a speaker next to the microphone.
+    loop = loopback(room_with(None, 0.0, 120.0), peak_level(stop_voice))
     monitor = BargeInMonitor(loop.source, recognizer, PHRASES)
     speaker = VoiceSpeaker(synth, loop.sink, monitor)
     listener = SpeechListener(loop.source, recognizer, barge_in=monitor)
@@ -90,14 +104,39 @@ def test_own_speech_never_barges_in_nor_is_taken_as_an_answer(
     assert all(played == length for length, played, _ in loop.plays)
 
 
-def test_a_stop_from_someone_else_stops_the_speech_and_ends_the_flow(
+def test_echo_cancellation_takes_our_voice_out_and_leaves_theirs(
+        synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
+    # Our line, as loud at the microphone as the partner's "stop" said over it 3 s in.
+    loop = loopback(room_with(stop_voice, 3.0, 30.0), peak_level(stop_voice))
+    samples, rate = synth.synthesize(LONG_LINE)
+    reference = to_mono_16k(samples, rate, 1)
+    player = threading.Thread(target=loop.sink.play, args=(samples, rate))
+    player.start()
+    canceller, heard, cleaned = EchoCanceller(), [], []
+    while player.is_alive() or not heard:
+        block = loop.source.read()
+        assert block is not None
+        k = sum(b.size for b in heard)
+        heard.append(block)
+        cleaned.append(canceller.cancel(block, reference[k:k + block.size]))
+    player.join()
+    mic, out = np.concatenate(heard), np.concatenate(cleaned)
+    ours = slice(SAMPLE_RATE, 3 * SAMPLE_RATE)  # our voice alone, after a second to learn the room
+    theirs = slice(3 * SAMPLE_RATE, 3 * SAMPLE_RATE + stop_voice.size)
+    after = slice(4 * SAMPLE_RATE, reference.size)
+    # More than 20 dB of our echo is gone (about 30 dB measured, 40 dB at best).
+    assert rms(out[ours]) < rms(mic[ours]) / 10
+    assert rms(out[after]) < rms(mic[after]) / 10
+    assert rms(out[theirs]) > rms(stop_voice) / 2  # their "stop" keeps most of its level
+
+
+def test_a_stop_said_over_our_loud_speech_stops_it_within_300_ms_and_ends_the_flow(
         tmp_path: Path, recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer,
         stop_voice: np.ndarray) -> None:
-    # The partner says "stop" 3 s into a long line, and again (as people do) at 4.5 s; our voice reaches
-    # the microphone 20 dB below theirs (the speaker across the room). Louder echo makes a barge-in less
-    # likely to be caught: the benchmark measures how often, this test that it works and what follows.
-    room = room_with(stop_voice, 3.0, 30.0) + room_with(stop_voice, 4.5, 30.0, seed=1)
-    loop = Loopback(room, leak_level=peak_level(stop_voice) / 10)
+    # The partner says "stop" once, 3 s into a long line, while our voice reaches the microphone only 6 dB
+    # below theirs (the speaker a little closer to the microphone than they are). The benchmark measures
+    # how often it is caught at other levels; this test that it works, how fast, and what follows.
+    loop = loopback(room_with(stop_voice, 3.0, 30.0), peak_level(stop_voice) / 2)
     monitor = BargeInMonitor(loop.source, recognizer, PHRASES)
     listener = SpeechListener(loop.source, recognizer, barge_in=monitor)
     session = make_session(tmp_path, listener=listener)
@@ -107,7 +146,9 @@ def test_a_stop_from_someone_else_stops_the_speech_and_ends_the_flow(
         session.ctx.ask_answer("checkin.ask_high", name="Sam")
     (length, played, stopped), *_ = loop.plays
     assert stopped and played < length
-    assert loop.stopped_at[0] > 3.0 * 16000  # stopped by the word, not before it
+    stop_end = 3.0 + (np.flatnonzero(np.abs(stop_voice) > 300)[-1] + 1) / SAMPLE_RATE
+    # Cut by the word, within 300 ms of its end (one more 20 ms block for the sound card to go quiet).
+    assert stop_end < loop.stopped_at[0] / SAMPLE_RATE + 0.02 <= stop_end + 0.3
     assert len(loop.plays) == 1  # the question after the cut-off line was not spoken over the stop
     assert isinstance(session.ctx.speaker.speakers[0], PrintSpeaker)
 
@@ -115,7 +156,7 @@ def test_a_stop_from_someone_else_stops_the_speech_and_ends_the_flow(
 def test_loud_echo_of_lines_naming_commands_is_ignored(
         recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
     # Our voice twice as loud as a person's at the microphone, saying the commands themselves.
-    loop = Loopback(room_with(None, 0.0, 60.0), leak_level=2 * peak_level(stop_voice))
+    loop = loopback(room_with(None, 0.0, 60.0), 2 * peak_level(stop_voice))
     monitor = BargeInMonitor(loop.source, recognizer, PHRASES)
     speaker = VoiceSpeaker(synth, loop.sink, monitor)
     for line in [*OWN_LINES[:2], OWN_LINES[-1]]:

@@ -15,7 +15,7 @@ from assistant.changes import AddNote, Change
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.errors import NotesError
-from assistant.listener import Heard, Listener, ListenMode, ListenRequest
+from assistant.listener import Heard, Listener, ListenMode, ListenRequest, command_request
 from assistant.matcher import IntentMatcher, Match
 from assistant.notes import Note, NotesFile
 from assistant.responses import Responses
@@ -80,14 +80,10 @@ class Conversation:
         return {"partner_one": self.settings.partner_one, "partner_two": self.settings.partner_two}
 
     # -- listening ------------------------------------------------------------------------------
-    def phrases_for(self, intents: Sequence[str]) -> tuple[str, ...]:
-        return tuple(p.spoken for p in self.matcher.intents.phrases(intents))
-
     def hear_command(self, intents: Sequence[str], timeout_s: float | None,
                      deadline: float | None = None) -> tuple[Heard, Match | None]:
         """Listen in command mode for one of `intents`; the match is None on silence, end or deadline."""
-        heard = self.listener.listen(ListenRequest(ListenMode.COMMAND, self.phrases_for(intents), timeout_s,
-                                                   deadline))
+        heard = self.listener.listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline))
         if heard.status != "speech":
             return heard, None
         heard_match = self.matcher.match(heard.text, intents)

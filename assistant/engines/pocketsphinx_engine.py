@@ -139,6 +139,10 @@ class _PocketsphinxSession:
     def feed(self, samples: Samples) -> None:
         self._decoder.process_raw(samples.tobytes(), False, False)  # type: ignore[attr-defined]
 
+    def partial(self) -> str:
+        hyp = self._decoder.hyp()  # type: ignore[attr-defined]
+        return hyp.hypstr.strip().lower() if hyp is not None else ""
+
     def finish(self) -> Transcript:
         decoder = self._decoder
         # A little trailing near-silence lets a grammar search settle in a final state; without it an

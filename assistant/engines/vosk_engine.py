@@ -138,6 +138,10 @@ class _VoskSession:
     def feed(self, samples: Samples) -> None:
         self._recognizer.AcceptWaveform(np.asarray(samples, dtype="<i2").tobytes())
 
+    def partial(self) -> str:
+        text = str(json.loads(self._recognizer.PartialResult()).get("partial", ""))
+        return "" if any(token in text for token in _UNKNOWN_TOKENS) else text.lower()
+
     def finish(self) -> Transcript:
         result = json.loads(self._recognizer.FinalResult())
         words: list[dict[str, Any]] = result.get("result") or []
