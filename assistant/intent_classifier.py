@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,16 +23,6 @@ MARGIN = 0.2
 """The decision value a paraphrase needs to be accepted. Tuned on the dev split: decoded from clean speech,
 0 gave 60% right with 30% false accepts, 0.2 56% with 26%, 0.6 51% with 18%; typed, 0.2 kept 89% right
 with 8% false accepts where 0.5 fell to 83%. A mistaken ritual costs more than a reprompt."""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    intent: str | None
-    """The best allowed intent, or None when "not for us" scores higher or nothing clears the margin."""
-    score: float
-    """The winner's decision value (higher is surer; 0 is the SVM's own boundary)."""
-    ranked: tuple[tuple[str, float], ...]
-    """Allowed intents by decision value, best first (at most three)."""
 
 
 class _Features:
@@ -81,7 +70,6 @@ class IntentClassifier:
         self._words = _Features(words, 0)
         self._chars = _Features(chars, self._words.size)
         self._classes: list[str] = [str(c) for c in model.classes_]
-        self._column = {name: i for i, name in enumerate(self._classes)}
         self._coef = np.ascontiguousarray(np.asarray(model.coef_, dtype=np.float64).T)  # features x classes
         self._intercept = np.asarray(model.intercept_, dtype=np.float64)
 
@@ -94,21 +82,17 @@ class IntentClassifier:
         total = self._intercept + (values @ self._coef[indices] if indices else 0.0)
         return dict(zip(self._classes, (float(v) for v in total), strict=True))
 
-    def classify(self, text: str, allowed: Collection[str] | None = None) -> Verdict:
-        """The best of `allowed` (all when None) unless "not for us" scores higher or below the margin."""
+    def classify(self, text: str, allowed: Collection[str] | None = None) -> str | None:
+        """The best of `allowed` (all when None); None when "not for us" scores higher or the best is
+        below the margin (decision values: higher is surer, 0 is the SVM's own boundary)."""
         if not text.strip():
-            return Verdict(None, 0.0, ())
+            return None
         scores = self.scores(text)
-        ranked = sorted(((name, value) for name, value in scores.items()
-                         if name != NOT_FOR_US and (allowed is None or name in allowed)),
-                        key=lambda kv: -kv[1])
-        top = tuple((name, round(value, 3)) for name, value in ranked[:3])
-        if not ranked:
-            return Verdict(None, 0.0, top)
-        name, value = ranked[0]
+        candidates = [(value, name) for name, value in scores.items()
+                      if name != NOT_FOR_US and (allowed is None or name in allowed)]
+        if not candidates:
+            return None
+        value, name = max(candidates)
         if value < self.margin or scores.get(NOT_FOR_US, -math.inf) >= value:
-            return Verdict(None, value, top)
-        return Verdict(name, value, top)
-
-    def knows(self, name: str) -> bool:
-        return name in self._column
+            return None
+        return name

@@ -88,16 +88,16 @@ class IntentMatcher:
             return Match(text, name, score, best.text, alternatives, _numbers_as_heard(text, best.slots))
         if self.classifier is None or len(text.split()) > MAX_PARAPHRASE_WORDS:
             return Match(text, None, score, best.text, alternatives)
-        verdict = self.classifier.classify(text, allowed)
-        if verdict.intent is None:
+        intent = self.classifier.classify(text, allowed)
+        if intent is None:
             return Match(text, None, score, best.text, alternatives, by="classifier")
         # The intent's closest phrase carries its slot values ("five more minutes" -> minutes=5).
-        closest = self._closest_phrase(text, verdict.intent, allowed)
-        fuzzy = best_per_intent.get(verdict.intent, (0.0, closest))[0]
-        return Match(text, verdict.intent, fuzzy, closest.text, alternatives,
+        closest = self._closest_phrase(text, intent)
+        fuzzy = best_per_intent.get(intent, (0.0, closest))[0]
+        return Match(text, intent, fuzzy, closest.text, alternatives,
                      _numbers_as_heard(text, closest.slots), by="classifier")
 
-    def _closest_phrase(self, text: str, intent: str, allowed: Collection[str] | None) -> Phrase:
+    def _closest_phrase(self, text: str, intent: str) -> Phrase:
         texts, phrases = self._choices(frozenset([intent]))
         hit = process.extractOne(text, texts, scorer=fuzz.ratio)
         return phrases[hit[2]] if hit is not None else phrases[0]

@@ -72,19 +72,15 @@ class PocketsphinxRecognizer:
         self._commands_lm = self._add_commands_lm(sentences) if sentences else None
 
     def _add_commands_lm(self, sentences: Sequence[str]) -> str | None:
-        """A language model over `sentences` (pocketsphinx's own ArpaBoLM). Measured on the understanding
-        dev split, a grammar of the exact phrases got 36% of paraphrased commands right with 46% false
-        accepts; this model with the intent classifier behind it about 50% with 18% (see the README).
-        One model for every state: adding a search costs about a second, too slow to make one per state."""
+        """A language model over `sentences` (pocketsphinx's own ArpaBoLM). With the intent classifier
+        behind it, it understands more paraphrases than the phrase grammar and accepts fewer out-of-scope
+        sentences, but mishears short exact commands (README, "Understanding"). One model for every state:
+        adding a search costs about a second, too slow to make one per state."""
         import tempfile  # noqa: PLC0415
 
         from pocketsphinx.lm import ArpaBoLM  # noqa: PLC0415
 
-        usable = []
-        for sentence in sentences:
-            words = _WORD.findall(sentence.lower().replace("-", " "))
-            if words and all(self.known(w) for w in words):
-                usable.append(" ".join(words))
+        usable = [words for words in map(self._in_dictionary, sentences) if words]
         if not usable:
             return None
         model = ArpaBoLM(text="\n".join(usable), add_start=True)
@@ -98,15 +94,20 @@ class PocketsphinxRecognizer:
     def known(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
 
+    def _in_dictionary(self, sentence: str) -> str | None:
+        """`sentence` as the decoder's words, or None when a word is not in its dictionary."""
+        words = _WORD.findall(sentence.lower().replace("-", " "))
+        return " ".join(words) if words and all(self.known(w) for w in words) else None
+
     def _grammar_for(self, phrases: Sequence[str]) -> str | None:
         key = hashlib.sha1("\n".join(sorted(phrases)).encode()).hexdigest()[:16]
         if key in self._grammars:
             return self._grammars[key]
         usable: list[str] = []
         for phrase in sorted(set(phrases)):
-            words = _WORD.findall(phrase.lower().replace("-", " "))
-            if words and all(self.known(w) for w in words):
-                usable.append(" ".join(words))
+            words = self._in_dictionary(phrase)
+            if words:
+                usable.append(words)
             else:
                 log.debug("grammar: dropped phrase with words outside the dictionary")
         if not usable:
