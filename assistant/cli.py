@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "understand", parents=[common], help="show how utterances are recognized and matched (JSON per line)",
         description="Print one JSON object per input: input, transcript, intent (null when rejected), score, "
                     "confidence, alternatives, engine, recognize_ms, match_ms. Audio goes through the same "
-                    "recognizer, grammar and matcher as a conversation.")
+                    "recognizer, language model and matcher as a conversation.")
     understand.add_argument("wav", nargs="*", type=Path, metavar="FILE.wav", help="utterances to recognize")
     understand.add_argument("--text", action="store_true", help="read typed utterances from stdin, one a line")
     understand.add_argument("--state", default="all", metavar="STATE",

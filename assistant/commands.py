@@ -47,9 +47,7 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     settings = Settings.model_validate({**settings.model_dump(), **overrides})
 
     language = paths.language_dir()
-    # Paraphrases (the intent classifier) for typed words only: on a grammar decoder's output it added
-    # false accepts without helping accuracy (README, "Understanding").
-    matcher = IntentMatcher(IntentSet.load_dir(language), paraphrases=bool(args.text))
+    matcher = IntentMatcher(IntentSet.load_dir(language))
     responses = Responses.load_dir(language / "responses")
 
     listener: Listener
@@ -71,7 +69,8 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
 
             source_ = ReconnectingSource(MicrophoneSource(), MicrophoneSource, clock, _report)
         source = source_
-        recognizer = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir))
+        recognizer = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir),
+                                       matcher.intents.sentences_heard())
         _report(f"listening with {recognizer.name}" + (" (WAV files)" if args.wav else " (microphone)"))
         if not args.wav and not args.save_speech:
             # Spoken aloud into a live microphone: listen for "stop" while speaking (assistant.barge_in).
@@ -79,7 +78,7 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
 
             spoken = {p.spoken.lower(): p.intent for p in matcher.intents.phrases()}
             barge_in = BargeInMonitor(source_, recognizer, barge_in_phrases(spoken))
-        listener = SpeechListener(source_, recognizer, clock=clock, barge_in=barge_in)
+        listener = SpeechListener(source_, recognizer, clock=clock, barge_in=barge_in, paraphrases=True)
 
     speakers: list[Speaker] = [PrintSpeaker()]
     speak = args.speak if args.speak is not None else not (args.text or args.wav)
@@ -398,7 +397,7 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
 
     if bool(wavs) == text:
         raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
-    matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()), paraphrases=text)  # as the live loop
+    matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))  # as the live loop
     states = {
         "all": matcher.intents.names(),
         "idle": [*default_flows().triggers(), *IDLE_COMMANDS],
@@ -416,7 +415,8 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
                 print(json.dumps(understander.text(line.strip(), allowed).as_json(), ensure_ascii=False), flush=True)
         return 0
     kind = "vosk" if model else engine
-    recognizer = create_recognizer(kind, model, paths.models_dir(models_dir))  # type: ignore[arg-type]
+    recognizer = create_recognizer(kind, model, paths.models_dir(models_dir),  # type: ignore[arg-type]
+                                   matcher.intents.sentences_heard())
     understander = Understander(matcher, recognizer)
     for path in wavs:
         print(json.dumps(understander.wav(path, allowed).as_json(), ensure_ascii=False), flush=True)

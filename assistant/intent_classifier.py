@@ -4,7 +4,7 @@ n-grams (scikit-learn), trained at start-up on the intents' phrases, with the ou
 
 The fuzzy matcher answers first (an exact or near-exact phrase, with its slot values); this answers the
 paraphrases people actually say ("um, things are getting way too tense") that no template spells out.
-Measured on the understanding dev split (typed): fuzzy matching alone 58% right, with this 88%.
+Measured on the understanding dev split (typed): fuzzy matching alone 74% right, with this 89% (README).
 """
 
 from __future__ import annotations

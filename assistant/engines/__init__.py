@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.config import Engine
@@ -24,8 +25,10 @@ def choose_vosk_model(explicit: Path | None, models_dir: Path) -> Path | None:
     return find_vosk_model(models_dir)
 
 
-def create_recognizer(engine: Engine, vosk_model: Path | None, models_dir: Path) -> Recognizer:
-    """The engine asked for; with `auto`, Vosk when a model is present, else pocketsphinx (no download)."""
+def create_recognizer(engine: Engine, vosk_model: Path | None, models_dir: Path,
+                      sentences: Sequence[str] = ()) -> Recognizer:
+    """The engine asked for; with `auto`, Vosk when a model is present, else pocketsphinx (no download).
+    `sentences` (`IntentSet.sentences_heard`) give pocketsphinx its commands language model."""
     if engine in ("auto", "vosk"):
         model = choose_vosk_model(vosk_model, models_dir)
         if model is not None:
@@ -39,4 +42,4 @@ def create_recognizer(engine: Engine, vosk_model: Path | None, models_dir: Path)
             )
     from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
 
-    return PocketsphinxRecognizer()
+    return PocketsphinxRecognizer(sentences=sentences)

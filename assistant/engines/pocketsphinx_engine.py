@@ -6,7 +6,9 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from assistant.audio import SAMPLE_RATE, Samples, dithered_silence
 from assistant.errors import ModelError
@@ -15,7 +17,6 @@ from assistant.recognizer import NOTHING_HEARD, Transcript
 log = logging.getLogger(__name__)
 
 _OPEN_SEARCH = "_default"
-_COMMANDS_SEARCH = "commands"
 _TAIL = dithered_silence(0.05, seed=3).tobytes()
 _ALT_PRONUNCIATION = re.compile(r"\(\d+\)$")
 _WORD = re.compile(r"[a-z']+")
@@ -66,15 +67,16 @@ class PocketsphinxRecognizer:
         for needed in (hmm, dictionary, lm):
             if not needed.exists():
                 raise ModelError(f"pocketsphinx model incomplete: {needed} is missing; reinstall pocketsphinx")
-        self._decoder = Decoder(hmm=str(hmm), dict=str(dictionary), lm=str(lm), samprate=SAMPLE_RATE,
-                                loglevel="FATAL")
+        self._new_decoder = partial(Decoder, hmm=str(hmm), dict=str(dictionary), samprate=SAMPLE_RATE,
+                                    loglevel="FATAL")
+        self._decoder = self._new_decoder(lm=str(lm))
         self._grammars: dict[str, str] = {}
-        self._commands_lm = self._add_commands_lm(sentences) if sentences else None
+        self._commands = self._commands_decoder(sentences) if sentences else None
 
-    def _add_commands_lm(self, sentences: Sequence[str]) -> str | None:
+    def _commands_decoder(self, sentences: Sequence[str]) -> Any:
         """A language model over `sentences` (pocketsphinx's own ArpaBoLM). With the intent classifier
         behind it, it understands more paraphrases than the phrase grammar and accepts fewer out-of-scope
-        sentences, but mishears short exact commands (README, "Understanding"). One model for every state:
+        sentences (README, "Understanding"). One model for every state:
         adding a search costs about a second, too slow to make one per state."""
         import tempfile  # noqa: PLC0415
 
@@ -88,8 +90,10 @@ class PocketsphinxRecognizer:
         with tempfile.TemporaryDirectory(prefix="togetherly-lm-") as tmp:
             path = Path(tmp) / "commands.arpa"
             model.write_file(str(path))
-            self._decoder.add_lm_file(_COMMANDS_SEARCH, str(path))
-        return _COMMANDS_SEARCH
+            # A decoder of its own, with one forward pass and no second (flat) pass or lattice rescoring:
+            # those took 120 ms after the end of speech for a few points on the dev split; one pass takes
+            # 4 ms. Free answers keep both passes on the main decoder.
+            return self._new_decoder(lm=str(path), fwdflat=False, bestpath=False)
 
     def known(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
@@ -119,10 +123,9 @@ class PocketsphinxRecognizer:
         return name
 
     def start(self, phrases: Sequence[str] | None, paraphrases: bool = False) -> _PocketsphinxSession:
-        if phrases is not None and paraphrases and self._commands_lm is not None:
-            self._decoder.activate_search(self._commands_lm)
-            self._decoder.start_utt()
-            return _PocketsphinxSession(self._decoder, grammar=False, rated=False)
+        if phrases is not None and paraphrases and self._commands is not None:
+            self._commands.start_utt()
+            return _PocketsphinxSession(self._commands, grammar=False, rated=False)
         search = _OPEN_SEARCH if phrases is None else self._grammar_for(phrases)
         self._decoder.activate_search(search or _OPEN_SEARCH)
         self._decoder.start_utt()
