@@ -2,11 +2,12 @@
 """How well Togetherly understands spoken commands, and how well it ignores what is not meant for it.
 
     .venv/bin/python scripts/eval_understanding.py [--split dev|test|both] [--limit N] [--engine grammar|lm|both]
-                                                   [--cache DIR]
+                                                   [--voices espeak|flite|both] [--cache DIR]
 
 Renders the evaluation set (tests/eval/understanding.yaml, written apart from intents/) with three
-espeak-ng voices at several speeds, clean and mixed with babble or pink noise at 24, 15 and 6 dB, and
-decodes each rendering as `togetherly understand` does: every intent the assistant knows is allowed.
+espeak-ng voices and three flite voices (built from recordings of real speakers) at several speeds, clean
+and mixed with babble or pink noise at 24, 15 and 6 dB, and decodes each rendering as `togetherly
+understand` does: every intent the assistant knows is allowed.
 Prints per engine: in-scope accuracy and out-of-scope false accepts per noise level and split, the
 intents most often confused, and the median recognition time. Nothing here judges: it reports.
 """
@@ -30,7 +31,7 @@ from assistant.matcher import IntentMatcher  # noqa: E402
 from assistant.paths import language_dir, models_dir  # noqa: E402
 from assistant.recognizer import Recognizer  # noqa: E402
 from assistant.understanding import Understander  # noqa: E402
-from tests.eval.corpus import LEVELS, VOICES, Item, Renderer, items, load_corpus  # noqa: E402
+from tests.eval.corpus import LEVELS, VOICE_SETS, Item, Renderer, Voice, items, load_corpus  # noqa: E402
 
 
 def level_name(level: float | None) -> str:
@@ -38,7 +39,7 @@ def level_name(level: float | None) -> str:
 
 
 def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item], matcher: IntentMatcher,
-             title: str) -> None:
+             title: str, *, voices: tuple[Voice, ...]) -> None:
     understander = Understander(matcher, recognizer)
     allowed = matcher.intents.names()
     correct: collections.Counter[tuple[str, str]] = collections.Counter()
@@ -49,8 +50,7 @@ def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item], mat
     times: list[float] = []
     started = time.perf_counter()
     for index, item in enumerate(chosen):
-        voice, speed = VOICES[index % len(VOICES)]
-        speech = renderer.speech(item.text, voice, speed)
+        speech = renderer.speech(item.text, voices[index % len(voices)])
         for level in LEVELS:
             result = understander.samples(item.text, renderer.noisy(speech, level, index), allowed)
             times.append(result.recognize_ms)
@@ -65,7 +65,7 @@ def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item], mat
                 correct[key] += result.intent == item.intent
                 if result.intent != item.intent:
                     confusions[(item.intent, result.intent or "(rejected)")] += 1
-    print(f"\n### {title}: {len(chosen)} sentences x {len(LEVELS)} levels "
+    print(f"\n### {title}; voices {', '.join(map(str, voices))}: {len(chosen)} sentences x {len(LEVELS)} levels "
           f"({time.perf_counter() - started:.0f} s)\n")
     print("| split | level | in-scope accuracy | out-of-scope false accepts |")
     print("|---|---|---|---|")
@@ -104,8 +104,10 @@ def main() -> int:
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--limit", type=int, help="only the first N sentences of each intent / of out-of-scope")
     parser.add_argument("--engine", choices=["grammar", "lm", "both", "none"], default="both",
-                        help="pocketsphinx decoding to measure: the phrase grammar (live), the commands language "
-                             "model with the intent classifier, both, or none (typed text only)")
+                        help="pocketsphinx decoding to measure: the commands language model with the intent "
+                             "classifier (live), the phrase grammar with the fuzzy matcher, both, or none "
+                             "(typed text only)")
+    parser.add_argument("--voices", choices=["espeak", "flite", "both"], default="both")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "togetherly-eval")
     args = parser.parse_args()
     corpus = load_corpus()
@@ -118,16 +120,19 @@ def main() -> int:
             if args.limit is None or per_intent[item.intent] <= (args.limit if item.intent else args.limit * 5):
                 chosen.append(item)
     renderer = Renderer(args.cache)
-    print(f"Understanding evaluation: voices {', '.join(f'{v}@{s}' for v, s in VOICES)}; "
-          f"levels {', '.join(level_name(level) for level in LEVELS)}; babble and pink noise alternate.")
+    print(f"Understanding evaluation: levels {', '.join(level_name(level) for level in LEVELS)}; "
+          "babble and pink noise alternate.")
+    families = ["espeak", "flite"] if args.voices == "both" else [args.voices]
     intents = IntentSet.load_dir(language_dir())
     typed(chosen, intents)
-    if args.engine in ("grammar", "both"):
-        evaluate(PocketsphinxRecognizer(), renderer, chosen, IntentMatcher(intents, paraphrases=False),
-                 "pocketsphinx, phrase grammar + fuzzy matcher (what the live loop uses)")
-    if args.engine in ("lm", "both"):
-        evaluate(PocketsphinxRecognizer(sentences=intents.sentences_heard()), renderer, chosen,
-                 IntentMatcher(intents), "pocketsphinx, commands language model + fuzzy matcher + intent classifier")
+    for family in families:
+        if args.engine in ("lm", "both"):
+            evaluate(PocketsphinxRecognizer(sentences=intents.sentences_heard()), renderer, chosen,
+                     IntentMatcher(intents), "pocketsphinx, commands language model + fuzzy matcher + intent "
+                     "classifier (what the live loop uses)", voices=VOICE_SETS[family])
+        if args.engine in ("grammar", "both"):
+            evaluate(PocketsphinxRecognizer(), renderer, chosen, IntentMatcher(intents, paraphrases=False),
+                     "pocketsphinx, phrase grammar + fuzzy matcher", voices=VOICE_SETS[family])
     english_vosk = choose_vosk_model(None, models_dir())
     if english_vosk is None:
         print("\n### vosk: not evaluated: no English Vosk model is present (install one with "
@@ -135,8 +140,9 @@ def main() -> int:
     else:
         from assistant.engines.vosk_engine import VoskRecognizer  # noqa: PLC0415
 
-        evaluate(VoskRecognizer(english_vosk), renderer, chosen, IntentMatcher(intents, paraphrases=False),
-                 "vosk, phrase grammar + fuzzy matcher")
+        for family in families:
+            evaluate(VoskRecognizer(english_vosk), renderer, chosen, IntentMatcher(intents),
+                     "vosk, phrase grammar + fuzzy matcher + intent classifier", voices=VOICE_SETS[family])
     return 0
 
 
