@@ -83,9 +83,10 @@ def bench_matcher(repeats: int) -> list[list[str]]:
              f"{statistics.median(timings):.0f}", f"{pct(timings, 0.99):.0f}"]]
 
 
-def decode(recognizer: Recognizer, samples: object, phrases: list[str] | None) -> tuple[float, float, str]:
+def decode(recognizer: Recognizer, samples: object, phrases: list[str] | None,
+           paraphrases: bool = False) -> tuple[float, float, str]:
     """Whole decode time and the part after the last frame (what a speaker waits for)."""
-    session = recognizer.start(phrases)
+    session = recognizer.start(phrases, paraphrases=paraphrases)
     start = time.perf_counter()
     for i in range(0, samples.size, FRAME_SAMPLES):  # type: ignore[attr-defined]
         session.feed(samples[i:i + FRAME_SAMPLES])  # type: ignore[index]
@@ -97,14 +98,19 @@ def decode(recognizer: Recognizer, samples: object, phrases: list[str] | None) -
 
 def bench_engine(name: str, recognizer: Recognizer, wavs: dict[str, Path], grammar: list[str],
                  repeats: int) -> list[list[str]]:
+    """Commands as the live loop decodes them (pocketsphinx: its commands language model), commands in
+    the exact phrase grammar (what barge-in listens with), and free answers."""
     rows = []
-    for label, phrases in (("command (grammar)", grammar), ("free answer (open)", None)):
+    modes: list[tuple[str, list[str] | None, bool]] = [("command (live)", grammar, True),
+                                                         ("command (grammar)", grammar, False),
+                                                         ("free answer (open)", None, False)]
+    for label, phrases, paraphrases in modes:
         keys = [k for k in wavs if (k in grammar) == (phrases is not None)]
         totals, finishes, rtfs, correct = [], [], [], 0
         for _ in range(repeats):
             for key in keys:
                 samples = with_silence(read_wav(wavs[key]))
-                total, finish, text = decode(recognizer, samples, phrases)
+                total, finish, text = decode(recognizer, samples, phrases, paraphrases)
                 totals.append(total * 1000)
                 finishes.append(finish * 1000)
                 rtfs.append(total / (samples.size / SAMPLE_RATE))
@@ -128,12 +134,12 @@ def bench_reply(recognizer: Recognizer, wavs: dict[str, Path], repeats: int) -> 
     responses = Responses.load_dir(language_dir() / "responses")
     synth = Pyttsx3Synthesizer()
     grammar = [p.spoken for p in intents.phrases()]
-    recognizer.start(grammar).finish()  # compile the grammar once, as the running assistant has
+    recognizer.start(grammar, paraphrases=True).finish()  # warm up, as the running assistant is
     to_text, to_audio = [], []
     for _ in range(repeats):
         for key in COMMANDS:
             samples = with_silence(read_wav(wavs[key]))
-            session = recognizer.start(grammar)
+            session = recognizer.start(grammar, paraphrases=True)
             for i in range(0, samples.size, FRAME_SAMPLES):
                 session.feed(samples[i:i + FRAME_SAMPLES])
             start = time.perf_counter()
@@ -259,7 +265,7 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int) -> list[list[st
     for _ in range(repeats):
         for path, end in wavs:
             clock = ManualClock()
-            listener = SpeechListener(MicrophoneLike([path], clock=clock), recognizer, clock=clock)
+            listener = SpeechListener(MicrophoneLike([path], clock=clock), recognizer, clock=clock, paraphrases=True)
             begin = clock.monotonic()
             heard = listener.listen(request)
             endpoint_ms = (clock.monotonic() - begin - LEAD_IN_SECONDS - end) * 1000
@@ -323,7 +329,8 @@ def bench_early_end(work: Path) -> list[list[str]]:
         speech = [read_wav(synthesize(t, work / f"early-{voice}-{i}.wav", voice=voice, speed=speed))
                   for i, t in enumerate(texts)]
         for name, noise, snr in EARLY_NOISES:
-            recognizers = {"early": PocketsphinxRecognizer(), "full": PocketsphinxRecognizer()}
+            recognizers = {mode: PocketsphinxRecognizer(sentences=intents.sentences_heard())
+                           for mode in ("early", "full")}
             early = cut_early = cut_full = 0
             right = {"early": 0, "full": 0}
             for k, words in enumerate(speech):
@@ -337,7 +344,7 @@ def bench_early_end(work: Path) -> list[list[str]]:
                     listener_module.COMMAND_ENDPOINTING = settings
                     try:
                         microphone = Microphone(signal)
-                        heard = SpeechListener(microphone, recognizers[mode]).listen(request)
+                        heard = SpeechListener(microphone, recognizers[mode], paraphrases=True).listen(request)
                     finally:
                         listener_module.COMMAND_ENDPOINTING = COMMAND_ENDPOINTING
                     ended[mode] = microphone.position / SAMPLE_RATE
@@ -438,7 +445,8 @@ def main() -> int:
 
         from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
 
-        pocketsphinx = PocketsphinxRecognizer()
+        # As the assistant runs: commands through the language model over what people might say.
+        pocketsphinx = PocketsphinxRecognizer(sentences=IntentSet.load_dir(language_dir()).sentences_heard())
         rows = bench_engine("pocketsphinx en-us", pocketsphinx, wavs, COMMANDS, args.repeats)
         korean_model = _korean_model()
         if korean_model is not None:
@@ -451,7 +459,7 @@ def main() -> int:
         print("\nVosk English: no English Vosk model is present here (it cannot be downloaded on this "
               "machine); run `togetherly models download` and this script again to measure it.")
 
-        table("End of utterance to reply (ms, pocketsphinx grammar; from the endpoint, without the window)",
+        table("End of utterance to reply (ms, pocketsphinx as live; from the endpoint, without the window)",
               ["stage", "p50", "p95"], bench_reply(pocketsphinx, wavs, args.repeats))
 
         silence = work / "silence.wav"
