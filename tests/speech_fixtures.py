@@ -19,34 +19,31 @@ from assistant.endpointer import FRAME_SAMPLES
 from assistant.recognizer import Recognizer, Transcript
 
 
-def synthesize(text: str, path: Path, voice: str = "en-us", speed: int = 150) -> Path:
-    """Speak `text` with espeak-ng into `path` as a 16 kHz mono 16-bit WAV; return `path`."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        raise RuntimeError("espeak-ng is not installed (apt install espeak-ng); speech tests need it")
+def _speak(program: str, arguments: list[str], text: str, path: Path) -> Path:
+    """Run a command-line synthesizer (text on stdin, so a phrase starting with '-' is never taken for an
+    option; `{out}` in `arguments` is its WAV) and store what it said in `path` as 16 kHz mono 16-bit,
+    resampled like real input is."""
+    found = shutil.which(program)
+    if found is None:
+        raise RuntimeError(f"{program} is not installed (apt install {program}); speech tests need it")
     with tempfile.TemporaryDirectory() as tmp:
-        raw = Path(tmp) / "espeak.wav"  # espeak-ng writes 22050 Hz; resample like real input is
-        # Text on stdin, so a phrase starting with '-' is never taken for an option.
-        subprocess.run([espeak, "-v", voice, "-s", str(speed), "-w", str(raw), "--stdin"],
+        raw = Path(tmp) / "spoken.wav"
+        subprocess.run([found, *(str(raw) if a == "{out}" else a for a in arguments)],
                        input=text.encode("utf-8"), check=True, capture_output=True)
         write_wav(path, read_wav(raw))
     return path
+
+
+def synthesize(text: str, path: Path, voice: str = "en-us", speed: int = 150) -> Path:
+    """Speak `text` with espeak-ng (22050 Hz, resampled) into `path`; return `path`."""
+    return _speak("espeak-ng", ["-v", voice, "-s", str(speed), "-w", "{out}", "--stdin"], text, path)
 
 
 def synthesize_flite(text: str, path: Path, voice: str = "awb", stretch: float = 1.0) -> Path:
-    """Speak `text` with flite into `path` as a 16 kHz mono WAV. flite's awb, rms and slt voices are
-    built from recordings of real speakers, much closer to a person than espeak-ng's formant voices;
-    `stretch` > 1 speaks slower."""
-    flite = shutil.which("flite")
-    if flite is None:
-        raise RuntimeError("flite is not installed (apt install flite); the understanding evaluation needs it")
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = Path(tmp) / "flite.wav"
-        # Text on stdin, as for espeak-ng.
-        subprocess.run([flite, "-voice", voice, "--setf", f"duration_stretch={stretch}", "-o", str(raw)],
-                       input=text.encode("utf-8"), check=True, capture_output=True)
-        write_wav(path, read_wav(raw))
-    return path
+    """Speak `text` with flite into `path`; return `path`. flite's awb, rms and slt voices are built from
+    recordings of real speakers, much closer to a person than espeak-ng's formant voices; `stretch` > 1
+    speaks slower."""
+    return _speak("flite", ["-voice", voice, "--setf", f"duration_stretch={stretch}", "-o", "{out}"], text, path)
 
 
 def with_silence(samples: Samples, before_s: float = 0.3, after_s: float = 0.5) -> Samples:

@@ -37,6 +37,17 @@ class Voice:
     def __str__(self) -> str:
         return f"{self.synth} {self.name}@{self.speed:g}"
 
+    def key(self, text: str) -> str:
+        """The rendering's cache name (espeak-ng's as it was before flite joined, so old caches still serve)."""
+        label = f"flite|{self.name}|{self.speed:.1f}" if self.synth == "flite" else f"{self.name}|{int(self.speed)}"
+        return hashlib.sha1(f"{label}|{text}".encode()).hexdigest()[:16]
+
+    def render(self, text: str, path: Path) -> None:
+        if self.synth == "flite":
+            synthesize_flite(text, path, voice=self.name, stretch=self.speed)
+        else:
+            synthesize(text, path, voice=self.name, speed=int(self.speed))
+
 
 VOICE_SETS: dict[str, tuple[Voice, ...]] = {
     "espeak": (Voice("espeak-ng", "en-us", 150), Voice("espeak-ng", "en", 175), Voice("espeak-ng", "en-us+f3", 130)),
@@ -86,18 +97,12 @@ class Renderer:
         self._babble: np.ndarray | None = None
 
     def speech(self, text: str, voice: Voice) -> Samples:
-        if voice.synth == "flite":
-            key = hashlib.sha1(f"flite|{voice.name}|{voice.speed:.1f}|{text}".encode()).hexdigest()[:16]
-        else:
-            key = hashlib.sha1(f"{voice.name}|{int(voice.speed)}|{text}".encode()).hexdigest()[:16]
+        key = voice.key(text)
         path = self.cache / f"{key}.wav"
         if not path.exists():
             # Written aside and renamed, so two runs sharing a cache never read a half-written file.
             part = path.with_suffix(f".{os.getpid()}.part")
-            if voice.synth == "flite":
-                synthesize_flite(text, part, voice=voice.name, stretch=voice.speed)
-            else:
-                synthesize(text, part, voice=voice.name, speed=int(voice.speed))
+            voice.render(text, part)
             part.replace(path)
         clean = read_wav(path)
         # Sized from the float duration, the dither can come out one sample short: trim or pad to match.
