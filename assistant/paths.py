@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
@@ -15,11 +20,31 @@ MODELS_DIR_ENV = "TOGETHERLY_MODELS_DIR"
 
 def language_dir(language: str = "en") -> Path:
     """The shipped phrase/response data for one language (the repo's `intents/<language>/`)."""
+    return _language_root() / language
+
+
+@functools.cache
+def _language_root() -> Path:
     try:
-        root = Path(str(resources.files("assistant.lang")))
+        root = resources.files("assistant.lang")
     except ModuleNotFoundError:  # running from a source tree that was never installed
-        root = Path(__file__).resolve().parent.parent / "intents"
-    return root / language
+        return Path(__file__).resolve().parent.parent / "intents"
+    if isinstance(root, Path):
+        return root
+    # A zipped install: the loaders read folders with glob and open, so unpack the data once per process.
+    unpacked = Path(tempfile.mkdtemp(prefix="togetherly-lang-"))
+    atexit.register(shutil.rmtree, unpacked, ignore_errors=True)
+    _copy_tree(root, unpacked)
+    return unpacked
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            (target / entry.name).mkdir()
+            _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith(".yaml"):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def data_dir(override: Path | None = None) -> Path:

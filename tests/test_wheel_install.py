@@ -1,0 +1,82 @@
+"""The built wheel, installed as a user would (`pip install togetherly-*.whl` into a fresh virtualenv far
+from the checkout), not the editable checkout the rest of the suite imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str | Path, cwd: Path, stdin: str = "", timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run([str(a) for a in args], cwd=cwd, input=stdin, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """(the fresh virtualenv, the wheel, what building and installing printed)."""
+    root = tmp_path_factory.mktemp("wheel")
+    build = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", root / "dist",
+                 CHECKOUT, cwd=root)
+    assert build.returncode == 0, build.stderr
+    wheel = next((root / "dist").glob("togetherly-*.whl"))
+    venv = root / "venv"
+    assert _run(sys.executable, "-m", "venv", venv, cwd=root).returncode == 0
+    install = _run(venv / "bin" / "python", "-m", "pip", "install", "--no-compile", wheel, cwd=root)
+    assert install.returncode == 0, install.stderr
+    return venv, wheel, build.stdout + build.stderr + install.stdout + install.stderr
+
+
+def test_building_and_installing_prints_no_warning_of_our_own(installed: tuple[Path, Path, str]) -> None:
+    _, _, printed = installed
+    assert "BuildBackendWarning" not in printed and "deprecated" not in printed.lower(), printed
+
+
+def test_the_installed_command_runs_a_typed_checkin_away_from_the_checkout(
+        installed: tuple[Path, Path, str], tmp_path: Path) -> None:
+    venv, _, _ = installed
+    where = _run(venv / "bin" / "python", "-c",
+                 "import sys, assistant, assistant.paths as p; print(assistant.__file__); print(p.language_dir());"
+                 " print(any(x.startswith(sys.argv[1]) for x in sys.path))", CHECKOUT, cwd=tmp_path)
+    module, language, checkout_on_path = where.stdout.split("\n")[:3]
+    assert module.startswith(str(venv)) and language.startswith(str(venv)), where.stdout + where.stderr
+    assert checkout_on_path == "False"
+
+    data = tmp_path / "data"
+    script = "start our check-in\nwe went swimming\nthe car broke down\nskip\nstop\ngoodbye\n"
+    checkin = _run(venv / "bin" / "togetherly", "--text", "--partner-one", "Sam", "--partner-two", "Alex",
+                   "--data-dir", data, cwd=tmp_path, stdin=script, timeout=120)
+    assert checkin.returncode == 0, checkin.stderr
+    notes = json.loads((data / "notes.json").read_text())["notes"]
+    assert notes[0]["partners"][0] == {"partner": "Sam", "high": "we went swimming", "low": "the car broke down"}
+
+    check = _run(venv / "bin" / "togetherly", "intents", "check", cwd=tmp_path, timeout=120)
+    assert check.returncode == 0 and "No collisions" in check.stdout, check.stdout + check.stderr
+
+
+def test_the_language_data_loads_from_a_zipped_install(installed: tuple[Path, Path, str], tmp_path: Path) -> None:
+    venv, wheel, _ = installed
+    zipped = tmp_path / "togetherly.zip"
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(zipped, "w") as target:
+        for name in source.namelist():
+            if name.startswith("assistant/"):
+                target.writestr(name, source.read(name))
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import assistant.paths as p;"
+             " assert p.__file__.startswith(sys.argv[1]), p.__file__;"
+             " from assistant.intents import IntentSet; from assistant.responses import Responses;"
+             " d = p.language_dir(); s = IntentSet.load_dir(d); Responses.load_dir(d / 'responses');"
+             " print(len(s.phrases()), len(list((d / 'decks').glob('*.yaml'))))")
+    result = _run(venv / "bin" / "python", "-c", probe, zipped, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    phrases, decks = map(int, result.stdout.split())
+    assert phrases > 1000 and decks == 4
