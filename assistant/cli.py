@@ -21,8 +21,9 @@ Say "start our check-in" and it guides you both through a high and a low of the 
 you shared on this machine. Nothing ever leaves the machine.
 
 Input: the microphone (default), WAV files (--wav), or typed text (--text).
-Speech recognition: pocketsphinx's bundled US English model works with no download; if a Vosk model
-is present (in the models folder, --model PATH, or $TOGETHERLY_VOSK_MODEL) Vosk is used instead.
+Speech recognition: Whisper tiny.en (installed with Togetherly, runs on this machine); pocketsphinx's
+bundled model as the light fallback; if a Vosk model is present (in the models folder, --model PATH, or
+$TOGETHERLY_VOSK_MODEL) Vosk is used instead.
 """
 
 EPILOG = """\
@@ -39,6 +40,7 @@ examples:
 """
 
 
+ENGINES = ["auto", "whisper", "pocketsphinx", "vosk"]
 NOTE_KINDS = ("checkin", "note", "answer", "appreciation", "goal")
 
 NOTES_EPILOG = """\
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "interactively for anything not given as a flag.")
     setup.add_argument("--partner-one", metavar="NAME")
     setup.add_argument("--partner-two", metavar="NAME")
-    setup.add_argument("--engine", choices=["auto", "pocketsphinx", "vosk"])
+    setup.add_argument("--engine", choices=ENGINES)
 
     notes = sub.add_parser("notes", parents=[common], help="list, export or forget saved notes",
                            description="List what Togetherly has saved (optionally filtered), export it to\n"
@@ -106,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--state", default="all", metavar="STATE",
                             help="judge against the intents of one state: all (default), idle, prompt, paused, "
                                  "or a comma-separated list of intent names")
-    understand.add_argument("--engine", choices=["auto", "pocketsphinx", "vosk"], default="auto")
+    understand.add_argument("--engine", choices=ENGINES, default="auto")
     understand.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder")
     understand.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
 
@@ -152,8 +154,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     voice.add_argument("--no-speak", dest="speak", action="store_false", help="only print replies")
     parser.add_argument("--save-speech", type=Path, metavar="DIR",
                         help="write each spoken reply as a numbered WAV file in DIR instead of playing it")
-    parser.add_argument("--engine", choices=["auto", "pocketsphinx", "vosk"],
-                        help="speech engine (default from config: auto = Vosk if a model is present)")
+    parser.add_argument("--engine", choices=ENGINES,
+                        help="speech engine (default from config; auto = Vosk if a Vosk model was downloaded, "
+                             "else Whisper tiny.en, else pocketsphinx)")
     parser.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder (implies Vosk)")
     parser.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
     parser.add_argument("--partner-one", metavar="NAME", help="first partner's name for this session")

@@ -15,7 +15,11 @@ from assistant.notes import AnswerNote, CheckInNote, Goal, Note, NotesFile
 from assistant.store import NotesStore
 
 if TYPE_CHECKING:
+    from assistant.audio_in import AudioSource
     from assistant.barge_in import BargeInMonitor
+    from assistant.clock import Clock
+    from assistant.listener import SpeechListener
+    from assistant.matcher import IntentMatcher
     from assistant.notes_query import DamagedForget, EntryFilter, Selection
     from assistant.speaker import Speaker
 
@@ -28,12 +32,12 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     """Wire input, recognition, output and storage from the command-line options."""
     from datetime import datetime  # noqa: PLC0415
 
-    from assistant.clock import Clock, ManualClock, SystemClock  # noqa: PLC0415
+    from assistant.clock import ManualClock, SystemClock  # noqa: PLC0415
     from assistant.dialogue.conversation import Conversation  # noqa: PLC0415
     from assistant.dialogue.runner import Assistant  # noqa: PLC0415
     from assistant.flows import default_flows  # noqa: PLC0415
     from assistant.intents import IntentSet  # noqa: PLC0415
-    from assistant.listener import Listener, SpeechListener, TextListener  # noqa: PLC0415
+    from assistant.listener import Listener, TextListener  # noqa: PLC0415
     from assistant.matcher import IntentMatcher  # noqa: PLC0415
     from assistant.responses import Responses  # noqa: PLC0415
     from assistant.speaker import MultiSpeaker, PrintSpeaker  # noqa: PLC0415
@@ -50,35 +54,18 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     matcher = IntentMatcher(IntentSet.load_dir(language))
     responses = Responses.load_dir(language / "responses")
 
-    listener: Listener
-    source = None
-    barge_in = None
     # Timers run on this clock. WAV files carry their own time: the clock follows the audio read,
     # so a timed hug in a recording ends at the right place in it, however fast the files are read.
     clock: Clock = ManualClock(datetime.now().astimezone()) if args.wav else SystemClock()
+    notices: list[str] = []
+    """Lines said after the welcome: what the couple should know before they start (the recognizer)."""
+    listener: Listener
+    source: AudioSource | None = None
+    barge_in: BargeInMonitor | None = None
     if args.text:
         listener = TextListener(clock=clock)
     else:
-        from assistant.audio_in import AudioSource, MicrophoneSource, WavFilesSource  # noqa: PLC0415
-        from assistant.engines import create_recognizer  # noqa: PLC0415
-
-        if isinstance(clock, ManualClock):
-            source_: AudioSource = WavFilesSource(args.wav, clock=clock)
-        else:  # no microphone at start is an error; one that fails later is waited for
-            from assistant.reconnecting_source import ReconnectingSource  # noqa: PLC0415
-
-            source_ = ReconnectingSource(MicrophoneSource(), MicrophoneSource, clock, _report)
-        source = source_
-        recognizer = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir),
-                                       matcher.intents.sentences_heard())
-        _report(f"listening with {recognizer.name}" + (" (WAV files)" if args.wav else " (microphone)"))
-        if not args.wav and not args.save_speech:
-            # Spoken aloud into a live microphone: listen for "stop" while speaking (assistant.barge_in).
-            from assistant.barge_in import BargeInMonitor, barge_in_phrases  # noqa: PLC0415
-
-            spoken = {p.spoken.lower(): p.intent for p in matcher.intents.phrases()}
-            barge_in = BargeInMonitor(source_, recognizer, barge_in_phrases(spoken))
-        listener = SpeechListener(source_, recognizer, clock=clock, barge_in=barge_in, paraphrases=True)
+        source, listener, barge_in = _hearing(args, settings, matcher, clock, notices)
 
     speakers: list[Speaker] = [PrintSpeaker()]
     speak = args.speak if args.speak is not None else not (args.text or args.wav)
@@ -88,7 +75,44 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     store = NotesStore.in_dir(paths.ensure_private_dir(data_dir), report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
                        responses=responses, clock=clock, store=store, settings=settings)
-    return Assistant(ctx, default_flows()), source
+    return Assistant(ctx, default_flows(), notices), source
+
+
+def _hearing(args: argparse.Namespace, settings: Settings, matcher: IntentMatcher, clock: Clock,
+             notices: list[str]) -> tuple[AudioSource, SpeechListener, BargeInMonitor | None]:
+    """Audio in (WAV files or the microphone), the recognizer, and barge-in while speaking aloud."""
+    from assistant.audio_in import MicrophoneSource, WavFilesSource  # noqa: PLC0415
+    from assistant.clock import ManualClock  # noqa: PLC0415
+    from assistant.engines import create_recognizer  # noqa: PLC0415
+    from assistant.listener import SpeechListener  # noqa: PLC0415
+
+    source: AudioSource
+    if isinstance(clock, ManualClock):
+        source = WavFilesSource(args.wav, clock=clock)
+    else:  # no microphone at start is an error; one that fails later is waited for
+        from assistant.reconnecting_source import ReconnectingSource  # noqa: PLC0415
+
+        source = ReconnectingSource(MicrophoneSource(), MicrophoneSource, clock, _report)
+    chosen = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir),
+                               matcher.intents.sentences_heard())
+    recognizer = chosen.recognizer
+    if chosen.fallback_reason:
+        _report(f"{chosen.fallback_reason}; listening with pocketsphinx instead")
+        notices.append("core.hearing_fallback")
+    _report(f"listening with {recognizer.name}" + (" (WAV files)" if args.wav else " (microphone)"))
+    barge_in = None
+    if not args.wav and not args.save_speech:
+        # Spoken aloud into a live microphone: listen for "stop" while speaking (assistant.barge_in).
+        from assistant.barge_in import BargeInMonitor, barge_in_phrases  # noqa: PLC0415
+
+        spoken = {p.spoken.lower(): p.intent for p in matcher.intents.phrases()}
+        streaming = recognizer
+        if recognizer.name == "whisper":  # barge-in must stream while we speak: pocketsphinx's small grammar
+            from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
+
+            streaming = PocketsphinxRecognizer()
+        barge_in = BargeInMonitor(source, streaming, barge_in_phrases(spoken))
+    return source, SpeechListener(source, recognizer, clock=clock, barge_in=barge_in, paraphrases=True), barge_in
 
 
 def _voice(save_dir: Path | None, barge_in: BargeInMonitor | None = None) -> Speaker:
@@ -415,8 +439,11 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
                 print(json.dumps(understander.text(line.strip(), allowed).as_json(), ensure_ascii=False), flush=True)
         return 0
     kind = "vosk" if model else engine
-    recognizer = create_recognizer(kind, model, paths.models_dir(models_dir),  # type: ignore[arg-type]
-                                   matcher.intents.sentences_heard())
+    chosen = create_recognizer(kind, model, paths.models_dir(models_dir),  # type: ignore[arg-type]
+                               matcher.intents.sentences_heard())
+    if chosen.fallback_reason:
+        _report(f"{chosen.fallback_reason}; using pocketsphinx instead")
+    recognizer = chosen.recognizer
     understander = Understander(matcher, recognizer)
     for path in wavs:
         print(json.dumps(understander.wav(path, allowed).as_json(), ensure_ascii=False), flush=True)

@@ -14,7 +14,7 @@ from assistant.paths import ensure_private_dir
 
 CONFIG_FILE_NAME = "config.yaml"
 
-Engine = Literal["auto", "pocketsphinx", "vosk"]
+Engine = Literal["auto", "whisper", "pocketsphinx", "vosk"]
 EveningStep = Literal["checkin", "appreciation", "question", "hug", "good_night"]
 EVENING_STEPS: tuple[EveningStep, ...] = ("checkin", "appreciation", "question", "hug", "good_night")
 
@@ -24,7 +24,7 @@ class Settings(BaseModel):
     partner_one: str = Field(default="partner one", min_length=1, max_length=40)
     partner_two: str = Field(default="partner two", min_length=1, max_length=40)
     engine: Engine = "auto"
-    """auto: Vosk when a model is present, else pocketsphinx's bundled English model."""
+    """auto: Vosk when a Vosk model was downloaded, else Whisper tiny.en, else pocketsphinx's bundled model."""
     vosk_model: Path | None = None
     break_minutes: int = Field(default=20, ge=1, le=240)
     """Length of a calm-down break; about twenty minutes lets a racing heart settle."""

@@ -327,6 +327,8 @@ class SpeechListener:
             # resumes: whether it ends early or after the full window, it was fed the same audio, so ending
             # early changes when the reply comes, never what was recognized (pocketsphinx adapts to all it hears).
             holding = early is not None and early.clear
+            if event is not Event.END:
+                session.silence(endpointer.silence_s)  # Whisper decodes ahead in a pause
             if event is Event.END:
                 if not holding:
                     session.feed(frame)

@@ -1,4 +1,4 @@
-"""Speech recognition behind one small interface, with pluggable engines (pocketsphinx, Vosk).
+"""Speech recognition behind one small interface, with pluggable engines (Whisper, pocketsphinx, Vosk).
 
 A recognizer is streamed: `start()` opens a session for one utterance, audio blocks are fed while the
 person speaks (so decoding overlaps speech), and `finish()` returns the transcript once the
@@ -17,7 +17,8 @@ from assistant.audio import Samples
 @dataclass(frozen=True)
 class Transcript:
     text: str
-    """Recognized words, lower case; empty when nothing usable was heard (a no-match, not an error)."""
+    """Recognized words (lower case from pocketsphinx and Vosk; Whisper writes case and punctuation);
+    empty when nothing usable was heard (a no-match, not an error)."""
     confidence: float
     """0..1: the weakest word's confidence (engine posterior); 0 when nothing was heard."""
 
@@ -32,6 +33,11 @@ class RecognitionSession(Protocol):
     def partial(self) -> str:
         """The best guess so far (lower case; "" for none), without ending the utterance: cheap enough
         to ask every frame, so the listener can end a command that is already complete."""
+
+    def silence(self, seconds: float) -> None:
+        """The listener has seen `seconds` of silence after the words fed so far (0: speech again). A
+        streaming engine needs nothing of it; one that decodes whole utterances (Whisper) decodes ahead
+        during a pause and keeps that result if nothing but silence follows."""
 
     def finish(self) -> Transcript:
         """End the utterance and return what was heard."""

@@ -110,3 +110,24 @@ def test_installed_command_with_wav_files_saves_the_checkin_and_speaks(wavs: dic
     assert len(spoken) == len(result.stdout.strip().splitlines())  # every printed line was also spoken
     with wave.open(str(spoken[0])) as first:
         assert first.getnframes() > first.getframerate() // 2  # a real utterance, not an empty file
+
+
+def test_installed_command_hears_a_checkin_with_whisper_and_keeps_the_answers_as_said(tmp_path: Path) -> None:
+    """The default engine end to end: flite commands and espeak-ng answers through --wav, Whisper
+    transcribing both; what is saved is what was said, with its case and punctuation."""
+    said = ["I got a promotion at work today", "my train was late again",
+            "we cooked dinner together", "I had a headache all afternoon"]
+    files = [synthesize_flite("start our check-in", tmp_path / "start.wav"),
+             *(synthesize(text, tmp_path / f"answer{i}.wav") for i, text in enumerate(said))]
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "--wav", *map(str, files), "--data-dir", str(tmp_path / "data"),
+         "--partner-one", "Sam", "--partner-two", "Alex"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "listening with whisper" in result.stderr
+    [checkin] = json.loads((tmp_path / "data" / "notes.json").read_text())["notes"]
+    assert checkin["completed"]
+    kept = [checkin["partners"][0]["high"], checkin["partners"][0]["low"],
+            checkin["partners"][1]["high"], checkin["partners"][1]["low"]]
+    assert [k.rstrip(".").lower() for k in kept] == [s.lower() for s in said], kept
+    assert kept[0].startswith("I got")

