@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,9 +130,19 @@ def run(args: argparse.Namespace) -> int:
 
     assistant, source = build_session(args)
     assert isinstance(assistant, Assistant)
+    ctx = assistant.ctx
+
+    def on_signal(signum: int, _frame: object) -> None:
+        # Ctrl-C or a systemd stop: end the ritual as "stop" does (what was said is kept and saved once),
+        # then exit 128 + N as a shell expects of signal N.
+        ctx.end(128 + signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return assistant.run()
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if source is not None:
             source.close()  # type: ignore[attr-defined]
 

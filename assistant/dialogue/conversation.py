@@ -26,6 +26,8 @@ from assistant.understanding import MIN_COMMAND_CONFIDENCE, confirmation_key, ga
 log = logging.getLogger(__name__)
 
 FLOW_COMMANDS = ("stop", "repeat", "help")
+ENDING_COMMANDS = ("goodbye",)
+"""Heard at any prompt inside a ritual: stop it as "stop" does, then close Togetherly."""
 PAUSE_COMMANDS = ("continue", "stop", "repeat", "help")
 WAIT_COMMANDS = ("stop", "help")
 MAX_REPROMPTS = 2
@@ -37,6 +39,12 @@ class FlowCancelled(Exception):
 
 class EndOfInput(Exception):
     """The input is finished (end of typed input, or of the WAV files)."""
+
+
+class SessionEnding(FlowCancelled):
+    """The session is ending mid-ritual: "goodbye" was said, or a signal came (Ctrl-C, a systemd stop).
+    Every flow stops as on "stop", keeping and saving what was said; `Conversation.ending` holds the exit
+    code, and every later prompt raises this again, so nested flows unwind to the top."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,27 @@ class Conversation:
     """The last command heard; a flow started from the idle loop finds its trigger (and slots) here."""
     last_confidence: float = 1.0
     """The recognizer's confidence in the last command heard."""
+    ending: int | None = None
+    """Set once the session is to end (`end`): the exit code."""
+    _listening: bool = False
+
+    # -- ending ---------------------------------------------------------------------------------
+    def end(self, code: int) -> None:
+        """End the session as soon as what was said is kept. Safe from a signal handler: while waiting for
+        the couple it interrupts the wait (SessionEnding); otherwise the next prompt raises it."""
+        if self.ending is None:
+            self.ending = code
+        if self._listening:
+            raise SessionEnding
+
+    def _listen(self, request: ListenRequest) -> Heard:
+        if self.ending is not None:
+            raise SessionEnding
+        self._listening = True
+        try:
+            return self.listener.listen(request)
+        finally:
+            self._listening = False
 
     # -- speaking -------------------------------------------------------------------------------
     def line(self, key: str, **values: object) -> str:
@@ -83,7 +112,7 @@ class Conversation:
     def hear_command(self, intents: Sequence[str], timeout_s: float | None,
                      deadline: float | None = None) -> tuple[Heard, Match | None]:
         """Listen in command mode for one of `intents`; the match is None on silence, end or deadline."""
-        heard = self.listener.listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline))
+        heard = self._listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline))
         if heard.status != "speech":
             return heard, None
         heard_match = self.matcher.match(heard.text, intents)
@@ -115,12 +144,15 @@ class Conversation:
         or a break the couple may be talking to each other, not to us.
         """
         while deadline is None or self.clock.monotonic() < deadline:
-            heard, match = self.hear_command([*WAIT_COMMANDS, *intents], None, deadline)
+            heard, match = self.hear_command([*WAIT_COMMANDS, *ENDING_COMMANDS, *intents], None, deadline)
             if heard.status == "end":
                 raise EndOfInput
             if heard.status == "deadline":
                 break
             intent = match.intent if match else None
+            if intent == "goodbye":
+                self.end(0)
+                raise SessionEnding
             if intent == "stop":
                 raise FlowCancelled
             if intent == "help":
@@ -141,13 +173,13 @@ class Conversation:
 
     def _exchange(self, prompt: str, choices: Sequence[str] | None, skippable: bool) -> tuple[str, str]:
         self.last_line = prompt
-        commands = FLOW_COMMANDS + (("skip",) if skippable else ())
+        commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ())
         silences = 0
         while True:
             if choices is not None:
                 heard, match = self.hear_command([*commands, *choices], self.tuning.command_timeout_s)
             else:
-                heard = self.listener.listen(ListenRequest(ListenMode.ANSWER, (), self.tuning.answer_timeout_s))
+                heard = self._listen(ListenRequest(ListenMode.ANSWER, (), self.tuning.answer_timeout_s))
                 match = self._command_in_answer(heard, commands)
             if heard.status == "end":
                 raise EndOfInput
@@ -160,6 +192,9 @@ class Conversation:
                     silences = 0
                 continue
             intent = match.intent if match else None
+            if intent == "goodbye":
+                self.end(0)
+                raise SessionEnding
             if intent == "stop":
                 raise FlowCancelled
             if intent == "repeat":

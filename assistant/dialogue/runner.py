@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled
+from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled, SessionEnding
 from assistant.flows import FlowRegistry
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,14 @@ class Assistant:
         return [*self.flows.triggers(), *IDLE_COMMANDS]
 
     def run(self) -> int:
+        """Talk until goodbye or the end of input; the exit code (128 + N after signal N)."""
+        try:
+            return self._run()
+        except SessionEnding:
+            self.ctx.say("core.goodbye")
+            return self.ctx.ending or 0
+
+    def _run(self) -> int:
         ctx = self.ctx
         ctx.say("core.welcome")
         for key in self.notices:
@@ -53,11 +61,15 @@ class Assistant:
                     if not ctx.confirm_if_unsure():  # "Did you want to take a break?"
                         continue
                     flow.run(ctx)
+                except SessionEnding:
+                    raise
                 except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
                     ctx.say("core.stopped")
                 except EndOfInput:
                     ctx.say("core.goodbye")
                     return 0
+                if ctx.ending is not None:
+                    raise SessionEnding
                 ctx.say("core.after_flow")
 
     def on_start(self) -> None:
