@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import paths
-from assistant.config import Settings, load_settings, save_settings
-from assistant.errors import TogetherlyError
+from assistant.config import Settings, load_settings, save_settings, set_broken_config_aside, with_updates
+from assistant.errors import ConfigError, TogetherlyError
 from assistant.notes import AnswerNote, CheckInNote, Goal, Note, NotesFile
 from assistant.store import NotesStore
 
@@ -43,13 +43,13 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     from assistant.responses import Responses  # noqa: PLC0415
     from assistant.speaker import MultiSpeaker, PrintSpeaker  # noqa: PLC0415
 
-    data_dir = paths.data_dir(args.data_dir)
+    data_dir = paths.prepare_data_dir(paths.data_dir(args.data_dir))  # before anything slow: a clear error first
     settings = load_settings(data_dir)
     overrides = {k: v for k, v in (("partner_one", args.partner_one), ("partner_two", args.partner_two),
                                    ("engine", args.engine)) if v}
     if args.model:
         overrides.update(vosk_model=args.model, engine="vosk")
-    settings = Settings.model_validate({**settings.model_dump(), **overrides})
+    settings = with_updates(settings, overrides)
 
     language = paths.language_dir()
     matcher = IntentMatcher(IntentSet.load_dir(language))
@@ -73,7 +73,7 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     if speak or args.save_speech:
         speakers.append(_voice(args.save_speech, barge_in))
 
-    store = NotesStore.in_dir(paths.ensure_private_dir(data_dir), report=_report)
+    store = NotesStore.in_dir(data_dir, report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
                        responses=responses, clock=clock, store=store, settings=settings)
     return Assistant(ctx, default_flows(), notices), source
@@ -148,18 +148,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str | None) -> int:
-    directory = paths.data_dir(data_dir)
-    current = load_settings(directory)
-    interactive = sys.stdin.isatty()
-    if one is None and interactive:
-        one = input(f"First partner's name [{current.partner_one}]: ").strip() or None
-    if two is None and interactive:
-        two = input(f"Second partner's name [{current.partner_two}]: ").strip() or None
-    updates = {k: v for k, v in (("partner_one", one), ("partner_two", two), ("engine", engine)) if v}
+    """Write config.yaml. Names not given as flags are asked at a terminal, or read from piped input
+    (a line each); a config.yaml that cannot be read is set aside and replaced."""
+    directory = paths.prepare_data_dir(paths.data_dir(data_dir))
     try:
-        settings = Settings.model_validate({**current.model_dump(), **updates})
-    except ValueError as exc:
-        raise TogetherlyError(f"invalid setting: {exc}") from exc
+        current = load_settings(directory)
+    except ConfigError as exc:
+        moved = set_broken_config_aside(directory)
+        print(f"The old config could not be read ({exc.__cause__ or exc}); it was kept as {moved.name}.")
+        current = Settings()
+    if sys.stdin.isatty():
+        if one is None:
+            one = input(f"First partner's name [{current.partner_one}]: ").strip() or None
+        if two is None:
+            two = input(f"Second partner's name [{current.partner_two}]: ").strip() or None
+    elif one is None or two is None:
+        piped = [line.strip() for line in sys.stdin.read().splitlines()]
+        names = iter(piped)
+        one = one if one is not None else next(names, "") or None
+        two = two if two is not None else next(names, "") or None
+    updates = {k: v for k, v in (("partner_one", one), ("partner_two", two), ("engine", engine)) if v}
+    settings = with_updates(current, updates)
     path = save_settings(directory, settings)
     print(f"Saved {path}: partners {settings.partner_one} and {settings.partner_two}, engine {settings.engine}.")
     return 0
@@ -189,7 +198,7 @@ def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None =
 
     where = where or EntryFilter()
     store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
-    notes = store.load(allow_newer=True)  # listing works read-only on a newer version's file
+    notes = store.load(allow_newer=True, read_only=True)  # a listing changes nothing, even a damaged file
     chosen = select(notes, where)
     if as_json:
         document = notes.model_dump(mode="json") if where.is_everything else {
@@ -214,7 +223,7 @@ def export_notes(data_dir: Path | None, where: EntryFilter, path: Path) -> int:
     from assistant.notes_query import describe_entries, export  # noqa: PLC0415
 
     store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
-    written = export(store.load(allow_newer=True), where, path, datetime.now().astimezone())
+    written = export(store.load(allow_newer=True, read_only=True), where, path, datetime.now().astimezone())
     print(f"Exported {describe_entries(written.counts())} to {path} (readable only by you).")
     return 0
 
@@ -401,7 +410,7 @@ def describe_goal(goal: Goal) -> str:
     from assistant.notes_query import goal_status  # noqa: PLC0415
 
     when = goal.created_at.strftime("%Y-%m-%d %H:%M")
-    return f"{when}  goal ({goal_status(goal)})  [{goal.id}]\n    {goal.text}"
+    return f"{when}  goal ({goal_status(goal)})  [{goal.id}]\n    {shown(goal.text)}"
 
 
 def describe_note(note: Note) -> str:
@@ -411,13 +420,19 @@ def describe_note(note: Note) -> str:
         status = "" if note.completed else " (stopped early)"
         lines = [f"{when}  check-in{status}  [{note.id}]"]
         for part in note.partners:
-            lines.append(f"    {part.partner}: high: {part.high or '(skipped)'}")
-            lines.append(f"    {' ' * len(part.partner)}  low:  {part.low or '(skipped)'}")
+            lines.append(f"    {shown(part.partner)}: high: {shown(part.high) if part.high else '(skipped)'}")
+            lines.append(f"    {' ' * len(shown(part.partner))}  low:  {shown(part.low) if part.low else '(skipped)'}")
         return "\n".join(lines)
     if isinstance(note, AnswerNote):
-        return f"{when}  answer  [{note.id}]\n    Q: {note.question}\n    A: {note.text}"
-    who = f"{note.partner}: " if note.partner else ""
-    return f"{when}  {note.kind}  [{note.id}]\n    {who}{note.text}"
+        return f"{when}  answer  [{note.id}]\n    Q: {shown(note.question)}\n    A: {shown(note.text)}"
+    who = f"{shown(note.partner)}: " if note.partner else ""
+    return f"{when}  {note.kind}  [{note.id}]\n    {who}{shown(note.text)}"
+
+
+def shown(text: str) -> str:
+    """Text from the notes as a terminal should show it: control characters (line breaks, ANSI escapes)
+    written as escapes, so a saved answer can never move the cursor, recolour or fake a line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: Path | None,

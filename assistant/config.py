@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.data_files import load_model
 from assistant.errors import ConfigError, DataFileError
@@ -31,9 +34,38 @@ class Settings(BaseModel):
     evening_steps: list[EveningStep] = Field(default_factory=lambda: list(EVENING_STEPS), min_length=1)
     """The bedside evening ritual's steps, in the order they run (leave one out to drop it)."""
 
+    @field_validator("partner_one", "partner_two")
+    @classmethod
+    def _one_line(cls, name: str) -> str:
+        name = name.strip()
+        if not name:
+            raise ValueError("a name cannot be empty")
+        if any((ch.isspace() and ch != " ") or not ch.isprintable() for ch in name):
+            raise ValueError("a name must be one line, without tabs or control characters")
+        return name
+
     @property
     def partners(self) -> tuple[str, str]:
         return (self.partner_one, self.partner_two)
+
+
+_FIELD_NAMES = {"partner_one": "the first partner's name", "partner_two": "the second partner's name"}
+
+
+def with_updates(settings: Settings, updates: Mapping[str, object]) -> Settings:
+    """`settings` with `updates` applied; ConfigError in plain words for a value that cannot be used."""
+    try:
+        return Settings.model_validate({**settings.model_dump(), **updates})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "a setting"
+            what = _FIELD_NAMES.get(field, field)
+            if error["type"] == "string_too_long":
+                problems.append(f"{what} can be at most {error['ctx']['max_length']} characters")
+            else:
+                problems.append(f"{what}: {error['msg'].removeprefix('Value error, ')}")
+        raise ConfigError("; ".join(problems)) from None
 
 
 def load_settings(directory: Path) -> Settings:
@@ -50,6 +82,26 @@ def load_settings(directory: Path) -> Settings:
 def save_settings(directory: Path, settings: Settings) -> Path:
     path = ensure_private_dir(directory) / CONFIG_FILE_NAME
     data = settings.model_dump(mode="json", exclude_none=True)
-    path.write_text("# Togetherly settings (written by `togetherly setup`)\n" + yaml.safe_dump(data, sort_keys=False))
-    path.chmod(0o600)
+    text = "# Togetherly settings (written by `togetherly setup`)\n" + yaml.safe_dump(data, sort_keys=False)
+    # Private from its first byte, and whole or not at all: written aside, then renamed over the old one.
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(part, path)
     return path
+
+
+def set_broken_config_aside(directory: Path) -> Path:
+    """Move a config.yaml that cannot be read out of the way (kept, never deleted), as notes are."""
+    path = directory / CONFIG_FILE_NAME
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
+    os.replace(path, target)
+    return target

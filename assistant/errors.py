@@ -42,3 +42,7 @@ class NotesError(TogetherlyError):
 
 class ConfigError(TogetherlyError):
     pass
+
+
+class DataDirError(TogetherlyError):
+    """The data folder cannot be created or made private (a file in the way, a read-only disk)."""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from assistant.errors import DataDirError
+
 APP_NAME = "togetherly"
 DATA_DIR_ENV = "TOGETHERLY_DATA_DIR"
 MODELS_DIR_ENV = "TOGETHERLY_MODELS_DIR"
@@ -79,3 +81,18 @@ def ensure_private_dir(path: Path) -> Path:
     if mode & 0o077:
         path.chmod(mode & 0o700)
     return path
+
+
+def prepare_data_dir(path: Path) -> Path:
+    """The data folder, created and private (0700), or DataDirError saying which folder and what to do."""
+    advice = f"choose another folder with --data-dir or ${DATA_DIR_ENV}"
+    if path.exists() and not path.is_dir():
+        raise DataDirError(f"the data folder {path} is a file, not a folder: {advice}")
+    try:
+        return ensure_private_dir(path)
+    except (FileExistsError, NotADirectoryError):
+        raise DataDirError(f"the data folder {path} cannot be created: part of its path is a file; {advice}") from None
+    except OSError as exc:
+        reason = exc.strerror.lower() if exc.strerror else str(exc)
+        what = "made private (owner only)" if path.is_dir() else "created"
+        raise DataDirError(f"the data folder {path} cannot be {what} ({reason}): {advice}") from None

@@ -92,6 +92,8 @@ class NotesStore:
         self._thread_lock = threading.RLock()
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self.moved_aside: list[Path] = []
+        """Unreadable notes files this store set aside, in order; the conversation tells the couple."""
 
     @classmethod
     def in_dir(cls, directory: Path, report: Callable[[str], None] | None = None, *,
@@ -99,8 +101,10 @@ class NotesStore:
         return cls(directory / NOTES_FILE_NAME, report, recovery_dir=recovery_dir)
 
     # -- reading --------------------------------------------------------------------------------
-    def load(self, *, allow_newer: bool = False) -> NotesFile:
-        """The stored notes; an unreadable file is moved aside (reported) and an empty store returned.
+    def load(self, *, allow_newer: bool = False, read_only: bool = False) -> NotesFile:
+        """The stored notes; an unreadable file is moved aside (reported, and listed in `moved_aside`)
+        and an empty store returned; with `read_only` (a listing) it is left where it is and NotesError
+        says so.
 
         Changes kept from a failed save are written in now if possible (and included either way).
         A file from a newer Togetherly raises NotesError, unless `allow_newer`: then what this version
@@ -108,7 +112,7 @@ class NotesStore:
         """
         with self._locked():
             try:
-                notes = self._read()
+                notes = self._read(read_only=read_only)
             except _NewerFile as newer:
                 if not allow_newer:
                     raise NotesError(newer.message) from None
@@ -127,7 +131,7 @@ class NotesStore:
                 self._recovered_are_saved([])  # every one is saved already (before a crash, or by another process)
             return notes
 
-    def _read(self) -> NotesFile:
+    def _read(self, *, read_only: bool = False) -> NotesFile:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -150,10 +154,15 @@ class NotesStore:
                 return self._migrate(data, version)
             return NotesFile.model_validate(data)
         except (ValueError, TypeError, RecursionError) as exc:  # ValidationError is a ValueError
-            moved = self._move_aside()
             # Only the error's kind, never the content: notes are private.
             reason = (f"first problem: {exc.errors()[0]['type']}" if isinstance(exc, ValidationError)
                       else str(exc) if isinstance(exc, _WrongShape) else "not JSON")
+            if read_only:
+                raise NotesError(f"The notes file {self.path} could not be read ({reason}). It was left as it is "
+                                 "and nothing in it was deleted; the assistant sets it aside the next time it "
+                                 "saves a note.") from None
+            moved = self._move_aside()
+            self.moved_aside.append(moved)
             self._report(
                 f"The notes file {self.path} could not be read ({reason}). It was moved to {moved.name} and "
                 "nothing in it was deleted; new notes go to a fresh file."

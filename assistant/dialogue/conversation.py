@@ -77,6 +77,7 @@ class Conversation:
     ending: int | None = None
     """Set once the session is to end (`end`): the exit code."""
     _listening: bool = False
+    _aside_told: int = 0
 
     # -- ending ---------------------------------------------------------------------------------
     def end(self, code: int) -> None:
@@ -238,12 +239,25 @@ class Conversation:
 
     # -- notes ----------------------------------------------------------------------------------
     def read_notes(self) -> NotesFile | None:
-        """The stored notes, or None after telling the couple the file could not be read."""
+        """The stored notes, or None after telling the couple the file could not be read (and, when it was
+        damaged, that it was set aside with nothing deleted)."""
         try:
-            return self.store.load()
+            notes = self.store.load()
         except NotesError:
             self.say("notes.read_failed")
             return None
+        if self.tell_set_aside("notes.set_aside"):
+            return None
+        return notes
+
+    def tell_set_aside(self, key: str) -> bool:
+        """Say `key` if the store has set a damaged notes file aside since the couple was last told: a
+        couple with a speaker and no screen must hear it, not only the terminal."""
+        if len(self.store.moved_aside) <= self._aside_told:
+            return False
+        self._aside_told = len(self.store.moved_aside)
+        self.say(key)
+        return True
 
     def save_note(self, note: Note) -> bool:
         """Save, telling the couple if it failed; the conversation goes on either way."""
@@ -254,11 +268,13 @@ class Conversation:
         failed and whether it is kept to be saved later; the conversation goes on either way.
         The notes as saved, or None when the change is not saved now."""
         try:
-            return self.store.apply(change)
+            saved = self.store.apply(change)
         except NotesError as exc:
             log.error("could not save a %s: %s", change.noun, exc)  # names the file, never the content
             self.say(_save_failed_line(exc))
             return None
+        self.tell_set_aside("notes.set_aside_saved")
+        return saved
 
 
 def _save_failed_line(exc: NotesError) -> str:
