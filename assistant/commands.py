@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import signal
 import sys
@@ -75,8 +76,20 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
 
     store = NotesStore.in_dir(data_dir, report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
-                       responses=responses, clock=clock, store=store, settings=settings)
+                       responses=responses, clock=clock, store=store, settings=settings,
+                       settings_keeper=functools.partial(_keep_settings, data_dir, args))
     return Assistant(ctx, default_flows(), notices), source
+
+
+def _keep_settings(data_dir: Path, args: argparse.Namespace, settings: Settings) -> None:
+    """What the couple chose aloud, into config.yaml; this session's flag overrides are not made permanent."""
+    try:
+        kept = load_settings(data_dir)
+    except ConfigError:
+        kept = Settings()
+    chosen = {k: getattr(settings, k) for k in ("partner_one", "partner_two", "names_asked")
+              if not (k in ("partner_one", "partner_two") and getattr(args, k, None))}
+    save_settings(data_dir, with_updates(kept, chosen))
 
 
 def _hearing(args: argparse.Namespace, settings: Settings, matcher: IntentMatcher, clock: Clock,

@@ -26,6 +26,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     partner_one: str = Field(default="partner one", min_length=1, max_length=40)
     partner_two: str = Field(default="partner two", min_length=1, max_length=40)
+    names_asked: bool = False
+    """The couple was asked for their names once (answered or skipped): not asked again at start."""
     engine: Engine = "auto"
     """auto: Vosk when a Vosk model was downloaded, else Whisper tiny.en, else pocketsphinx's bundled model."""
     vosk_model: Path | None = None

@@ -105,7 +105,8 @@ def test_a_spoken_session_works_offline_and_logs_nothing_said(hook_dir: Path, tm
     wavs = [synthesize_flite("start our check-in", tmp_path / "start.wav"),
             *(synthesize(text, tmp_path / f"{i}.wav") for i, text in enumerate(SPOKEN))]
     data = tmp_path / "data"
-    run = offline(hook_dir, "--wav", *map(str, wavs), "--engine", "pocketsphinx", "-vv", "--data-dir", str(data))
+    run = offline(hook_dir, "--wav", *map(str, wavs), "--engine", "pocketsphinx", "-vv", "--data-dir", str(data),
+                  "--partner-one", "Sam", "--partner-two", "Alex")
     assert run.returncode == 0, run.stderr
     assert "NETWORK ATTEMPT" not in run.stderr
     [checkin] = json.loads((data / "notes.json").read_text())["notes"]

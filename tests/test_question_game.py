@@ -93,9 +93,10 @@ def test_stop_while_dictating_an_answer_ends_gracefully_and_saves_nothing(tmp_pa
     assert s.count("question_game.end_one") == 1
 
 
-def test_what_can_you_do_mentions_the_game(tmp_path: Path) -> None:
-    s = run_assistant(tmp_path, ["what can you do", "goodbye"])
-    assert s.count("question_game.summary") == 1 and s.count("question_game.summary_favourite") == 1
+def test_what_can_you_do_mentions_the_game_and_tells_more_when_asked(tmp_path: Path) -> None:
+    s = run_assistant(tmp_path, ["what can you do", "tell me more about the question game", "goodbye"])
+    assert s.count("core.capabilities") == 1 and s.said("a question game")
+    assert s.count("question_game.summary") == 1
 
 
 # -- turns, next, skip, repeat --------------------------------------------------------------------

@@ -8,13 +8,15 @@ own: `FlowCancelled` arrives when the couple says stop, `EndOfInput` when the in
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from assistant.changes import AddNote, Change
 from assistant.clock import Clock
 from assistant.config import Settings
-from assistant.errors import NotesError
+from assistant.errors import NotesError, TogetherlyError
 from assistant.listener import Heard, Listener, ListenMode, ListenRequest, command_request
 from assistant.matcher import IntentMatcher, Match
 from assistant.notes import Note, NotesFile
@@ -74,10 +76,33 @@ class Conversation:
     """The last command heard; a flow started from the idle loop finds its trigger (and slots) here."""
     last_confidence: float = 1.0
     """The recognizer's confidence in the last command heard."""
+    settings_keeper: Callable[[Settings], None] | None = None
+    """Writes the settings to config.yaml (names, voice choices said aloud); None: nowhere to keep them."""
     ending: int | None = None
     """Set once the session is to end (`end`): the exit code."""
     _listening: bool = False
     _aside_told: int = 0
+
+    @contextmanager
+    def help(self, key: str) -> Iterator[None]:
+        """`help` says `key` inside the block; the previous line (a parent flow's) comes back after it."""
+        previous, self.help_key = self.help_key, key
+        try:
+            yield
+        finally:
+            self.help_key = previous
+
+    def keep_settings(self, settings: Settings) -> bool:
+        """Use `settings` from now on and keep them in config.yaml; False when they could not be kept."""
+        self.settings = settings
+        if self.settings_keeper is None:
+            return False
+        try:
+            self.settings_keeper(settings)
+        except (OSError, TogetherlyError) as exc:
+            log.warning("could not keep the settings: %s", exc)
+            return False
+        return True
 
     # -- ending ---------------------------------------------------------------------------------
     def end(self, code: int) -> None:
@@ -102,7 +127,7 @@ class Conversation:
         return self.responses.render(key, **self._names(), **values)
 
     def say(self, key: str, **values: object) -> str:
-        text = self.line(key, **values)
+        text = sentence_case(self.line(key, **values))
         self.speaker.say(text)
         return text
 
@@ -275,6 +300,14 @@ class Conversation:
             return None
         self.tell_set_aside("notes.set_aside_saved")
         return saved
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
+
+
+def sentence_case(text: str) -> str:
+    """A capital at the start of each sentence: a name filled in first ("partner one, what was...")."""
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def _save_failed_line(exc: NotesError) -> str:

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled, SessionEnding
 from assistant.flows import FlowRegistry
+from assistant.flows.names import NamesFlow, named
+from assistant.matcher import Match
 
 log = logging.getLogger(__name__)
 
-IDLE_COMMANDS = ("help", "what_can_you_do", "goodbye")
+IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye")
 
 
 class Assistant:
@@ -33,11 +35,15 @@ class Assistant:
 
     def _run(self) -> int:
         ctx = self.ctx
-        ctx.say("core.welcome")
+        first = self._first_evening()
         for key in self.notices:
             ctx.say(key)
         self.on_start()
         ctx.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder
+        if first is not None:
+            ctx.last_match, ctx.last_confidence = first, 1.0  # the flow reads its slots ("for 3 seconds") there
+            if not self._act_on(first):
+                return 0
         while True:
             heard, match = ctx.hear_command(self.idle_intents(), None)
             if heard.status == "end":
@@ -45,33 +51,62 @@ class Assistant:
                 return 0
             if heard.status == "silence":
                 continue
-            intent = match.intent if match else None
-            if intent is None:
-                ctx.say("core.didnt_catch_idle")
-            elif intent in ("help", "what_can_you_do"):
-                self.describe()
-            elif intent == "goodbye":
-                ctx.say("core.goodbye")
+            if not self._act_on(match):
                 return 0
-            else:
-                flow = self.flows.for_intent(intent)
-                if flow is None:
-                    continue
-                log.info("starting flow %s", flow.name)
-                try:
-                    if not ctx.confirm_if_unsure():  # "Did you want to take a break?"
-                        continue
-                    flow.run(ctx)
-                except SessionEnding:
-                    raise
-                except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
-                    ctx.say("core.stopped")
-                except EndOfInput:
-                    ctx.say("core.goodbye")
-                    return 0
-                if ctx.ending is not None:
-                    raise SessionEnding
-                ctx.say("core.after_flow")
+
+    def _first_evening(self) -> Match | None:
+        """The welcome; on the first evening it asks for the couple's names. A command said instead of
+        names ("start our check-in") is returned, to be acted on straight away."""
+        ctx = self.ctx
+        if named(ctx.settings):
+            ctx.say("core.welcome")
+            return None
+        try:
+            return NamesFlow().ask(ctx, "core.ask_names", tuple(self.idle_intents()))
+        except FlowCancelled as cancelled:
+            if isinstance(cancelled, SessionEnding):
+                raise
+            return None
+
+    def _act_on(self, match: Match | None) -> bool:
+        """Do what an idle command asks; False once the session should end."""
+        ctx = self.ctx
+        intent = match.intent if match else None
+        if intent is None:
+            ctx.say("core.didnt_catch_idle")
+        elif intent in ("help", "what_can_you_do"):
+            ctx.say("core.capabilities")
+        elif intent == "tell_me_more":
+            self.tell_more(match)
+        elif intent == "goodbye":
+            ctx.say("core.goodbye")
+            return False
+        else:
+            flow = self.flows.for_intent(intent)
+            if flow is None:
+                return True
+            log.info("starting flow %s", flow.name)
+            try:
+                if not ctx.confirm_if_unsure():  # "Did you want to take a break?"
+                    return True
+                flow.run(ctx)
+            except SessionEnding:
+                raise
+            except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
+                ctx.say("core.stopped")
+            except EndOfInput:
+                ctx.say("core.goodbye")
+                return False
+            if ctx.ending is not None:
+                raise SessionEnding
+            ctx.say("core.after_flow")
+        return True
+
+    def tell_more(self, match: Match | None) -> None:
+        """A ritual's one-breath description ("tell me more about the hug timer")."""
+        wanted = match.slot("ritual") if match else None
+        flow = next((f for f in self.flows.flows if f.name == wanted), None)
+        self.ctx.say(flow.summary_key if flow is not None and flow.summary_key else "core.more_about_what")
 
     def on_start(self) -> None:
         """Give each flow with an `on_start(ctx)` hook its say (a reminder that is due)."""
@@ -79,10 +114,3 @@ class Assistant:
             hook = getattr(flow, "on_start", None)
             if callable(hook):
                 hook(self.ctx)
-
-    def describe(self) -> None:
-        self.ctx.say("core.capabilities_intro")
-        for flow in self.flows.flows:
-            if flow.summary_key:  # empty: a sibling flow's line covers it
-                self.ctx.say(flow.summary_key)
-        self.ctx.say("core.capabilities_outro")

@@ -57,6 +57,7 @@ def default_flows() -> FlowRegistry:
     from assistant.flows.evening_ritual import EveningRitualFlow  # noqa: PLC0415
     from assistant.flows.goals import ReviewGoalsFlow, SetGoalFlow  # noqa: PLC0415
     from assistant.flows.hug_timer import HugTimerFlow  # noqa: PLC0415
+    from assistant.flows.names import NamesFlow  # noqa: PLC0415
     from assistant.flows.notes_flow import LastCheckInFlow, RecallFlow, TakeNoteFlow  # noqa: PLC0415
     from assistant.flows.progress import ProgressFlow  # noqa: PLC0415
     from assistant.flows.question_game import QuestionGameFlow, favourite_question_flow  # noqa: PLC0415
@@ -67,4 +68,4 @@ def default_flows() -> FlowRegistry:
                          DateNightTurnFlow(), DateNightDoneFlow(),
                          ProgressFlow(),
                          QuestionGameFlow(), favourite_question_flow(),
-                         EveningRitualFlow()])
+                         EveningRitualFlow(), NamesFlow()])
