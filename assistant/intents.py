@@ -98,8 +98,13 @@ class ListSpec(BaseModel):
 class IntentSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: str = ""
+    example: str | None = None
+    """What to suggest when offering this choice ("Did you mean ..."); default: the shortest way the first
+    sentence can be said."""
     sentences: list[str] = Field(min_length=1)
     lists: dict[str, ListSpec] = {}
+    prefixes: list[str] = []
+    """Beginnings that carry free words after them in one breath: "remember that {anything}"."""
 
 
 class OutOfScopeFile(BaseModel):
@@ -131,6 +136,10 @@ class Intent:
     description: str
     phrases: tuple[Phrase, ...]
     source: Path
+    example: str = ""
+    """A way to say it, to suggest to the couple."""
+    prefixes: tuple[tuple[str, ...], ...] = ()
+    """Each prefix as lower-case words; what follows one is the utterance's free content."""
 
 
 class IntentSet:
@@ -158,6 +167,20 @@ class IntentSet:
     def phrases(self, names: Iterable[str] | None = None) -> list[Phrase]:
         selected = self._intents.values() if names is None else (self._intents[n] for n in names)
         return [p for intent in selected for p in intent.phrases]
+
+    def after_prefix(self, utterance: str, allowed: Iterable[str] | None = None) -> tuple[str, str] | None:
+        """(intent, the words after its prefix, as said) when `utterance` starts with a prefix of an allowed
+        intent and goes on: "take a note that the car is due for a service" -> the car is due for a service."""
+        raw = utterance.split()
+        words = [_raw_word(w) for w in raw]
+        for intent in (self._intents.values() if allowed is None else (self._intents[n] for n in allowed)):
+            for prefix in sorted(intent.prefixes, key=len, reverse=True):
+                n = len(prefix)
+                if len(words) > n and tuple(words[:n]) == prefix:
+                    rest = " ".join(raw[n:]).strip(" ,:;-")
+                    if rest:
+                        return intent.name, rest
+        return None
 
     def sentences_heard(self) -> list[str]:
         """What people might say near the assistant, for an engine's command language model: every
@@ -187,6 +210,14 @@ class IntentSet:
                                         f"{intents[intent.name].source.name}")
                 intents[intent.name] = intent
         return cls(intents.values(), normalizer, out_of_scope)
+
+
+def _raw_word(word: str) -> str:
+    return word.lower().replace("\u2019", "'").strip(".,;:!?\"")
+
+
+def _raw_words(text: str) -> list[str]:
+    return [w for w in (_raw_word(x) for x in text.split()) if w]
 
 
 def expand_template(template: str) -> list[str]:
@@ -236,7 +267,9 @@ def load_intent_file(path: Path, normalizer: Normalizer) -> list[Intent]:
                 if not text:
                     raise DataFileError(path, line, f"template {template!r} can expand to nothing")
                 phrases.setdefault((text, spoken), Phrase(name, text, spoken, slots))
-        out.append(Intent(name, spec.description, tuple(phrases.values()), path))
+        first = [p.spoken for p in phrases.values() if not p.slots] or [p.spoken for p in phrases.values()]
+        out.append(Intent(name, spec.description, tuple(phrases.values()), path, spec.example or min(first, key=len),
+                          tuple(tuple(_raw_words(p)) for p in spec.prefixes)))
     return out
 
 

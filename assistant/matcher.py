@@ -36,12 +36,15 @@ class Match:
     slots: Slots = ()
     """List values carried by the matched phrase (`{seconds}` in a template), empty when rejected."""
     by: str = "phrase"
-    """What decided: "phrase" (fuzzy match of a phrase) or "classifier" (a paraphrase)."""
+    """What decided: "phrase" (fuzzy match of a phrase), "prefix" (a beginning followed by free words,
+    `IntentSet.after_prefix`) or "classifier" (a paraphrase)."""
 
     def slot(self, name: str) -> str | int | None:
         return dict(self.slots).get(name)
 
 
+EXACT_SCORE = 95.0
+"""A phrase matched at least this well was said as it is."""
 _CLASSIFIERS: dict[tuple[object, ...], Future[IntentClassifier]] = {}
 _TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intent-classifier")
 
@@ -91,6 +94,11 @@ class IntentMatcher:
                 best_per_intent[phrase.intent] = (score, phrase)
         ranked = sorted(best_per_intent.items(), key=lambda kv: -kv[1][0])
         alternatives = tuple((name, round(score, 1)) for name, (score, _) in ranked[:3])
+        prefixed = self.intents.after_prefix(utterance, allowed)
+        if prefixed is not None and (not ranked or ranked[0][1][0] < EXACT_SCORE):
+            # "remember that we need milk" in one breath: the words after the beginning are its content
+            # (a phrase said as it is, "remember this", stays that phrase).
+            return Match(text, prefixed[0], 100.0, None, alternatives, by="prefix")
         if not ranked:
             return Match(text, None, 0.0, None, ())
         name, (score, best) = ranked[0]

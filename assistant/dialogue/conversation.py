@@ -76,6 +76,8 @@ class Conversation:
     """The last command heard; a flow started from the idle loop finds its trigger (and slots) here."""
     last_confidence: float = 1.0
     """The recognizer's confidence in the last command heard."""
+    last_heard: str = ""
+    """The last command as heard, words unchanged (a note said in one breath is kept as said)."""
     settings_keeper: Callable[[Settings], None] | None = None
     """Writes the settings to config.yaml (names, voice choices said aloud); None: nowhere to keep them."""
     ending: int | None = None
@@ -149,6 +151,7 @@ class Conversation:
                  match.intent, match.score, heard.confidence, heard.recognize_ms)
         self.last_match = match
         self.last_confidence = heard.confidence
+        self.last_heard = heard.text
         return heard, match
 
     def confirm_if_unsure(self) -> bool:
@@ -200,7 +203,8 @@ class Conversation:
     def _exchange(self, prompt: str, choices: Sequence[str] | None, skippable: bool) -> tuple[str, str]:
         self.last_line = prompt
         commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ())
-        silences = 0
+        yes_no = choices is not None and {"yes", "no"} <= set(choices)
+        silences = misses = 0
         while True:
             if choices is not None:
                 heard, match = self.hear_command([*commands, *choices], self.tuning.command_timeout_s)
@@ -212,7 +216,7 @@ class Conversation:
             if heard.status == "silence":
                 silences += 1
                 if silences <= MAX_REPROMPTS:
-                    self.say(f"core.reprompt_{silences}", prompt=prompt)
+                    self.say(f"core.reprompt_{'yes_no_' if yes_no else ''}{silences}", prompt=prompt)
                 else:
                     self._pause(prompt)
                     silences = 0
@@ -233,7 +237,19 @@ class Conversation:
             elif choices is None and heard.text:
                 return "answer", heard.text
             else:
-                self.say("core.didnt_catch_in_flow")
+                misses += 1
+                if misses >= 2 and choices:  # the same line again helps nobody: name the likely choices
+                    self.say("core.didnt_catch_choices", options=self.likely_choices(match, choices))
+                else:
+                    self.say("core.didnt_catch_yes_no" if yes_no else "core.didnt_catch_in_flow")
+
+    def likely_choices(self, match: Match | None, allowed: Sequence[str], most: int = 3) -> str:
+        """'"yes" or "no"': ways to say the `most` allowed intents the matcher found closest (in its order),
+        then the first allowed ones."""
+        near = [name for name, _ in (match.alternatives if match else ()) if name in allowed]
+        chosen = list(dict.fromkeys([*near, *allowed]))[:most]
+        said = [f'"{self.matcher.intents[name].example}"' for name in chosen]
+        return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
 
     def _command_in_answer(self, heard: Heard, commands: Sequence[str]) -> Match | None:
         """A free answer that is (nearly exactly) a command is taken as that command."""

@@ -12,7 +12,10 @@ from assistant.matcher import Match
 
 log = logging.getLogger(__name__)
 
-IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye")
+IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye", "thanks", "affection", "yes", "no")
+IDLE_REPLIES = {"thanks": "core.thanks_reply", "affection": "core.affection_reply", "yes": "core.yes_idle",
+                "no": "core.no_idle"}
+"""Idle words that get a short warm line, not a ritual."""
 
 
 class Assistant:
@@ -20,6 +23,8 @@ class Assistant:
         self.ctx = ctx
         self.flows = flows
         self.notices = tuple(notices)
+        self._misses = 0
+        """Idle utterances not understood in a row."""
         """Response keys said right after the welcome (a recognizer that could not load)."""
 
     def idle_intents(self) -> list[str]:
@@ -72,10 +77,13 @@ class Assistant:
         """Do what an idle command asks; False once the session should end."""
         ctx = self.ctx
         intent = match.intent if match else None
+        self._misses = self._misses + 1 if intent is None else 0
         if intent is None:
-            ctx.say("core.didnt_catch_idle")
+            self.didnt_catch(match)
         elif intent in ("help", "what_can_you_do"):
             ctx.say("core.capabilities")
+        elif intent in IDLE_REPLIES:
+            ctx.say(IDLE_REPLIES[intent])
         elif intent == "tell_me_more":
             self.tell_more(match)
         elif intent == "goodbye":
@@ -101,6 +109,17 @@ class Assistant:
                 raise SessionEnding
             ctx.say("core.after_flow")
         return True
+
+    def didnt_catch(self, match: Match | None) -> None:
+        """A gentle reprompt. Where a break may have been meant it never suggests a check-in; the second miss
+        in a row names the likeliest commands instead of repeating itself."""
+        near = [name for name, _ in (match.alternatives if match else ())]
+        if "need_break" in near:
+            self.ctx.say("core.didnt_catch_maybe_break")
+        elif self._misses >= 2 and near:
+            self.ctx.say("core.didnt_catch_idle_choices", options=self.ctx.likely_choices(match, self.idle_intents()))
+        else:
+            self.ctx.say("core.didnt_catch_idle")
 
     def tell_more(self, match: Match | None) -> None:
         """A ritual's one-breath description ("tell me more about the hug timer")."""

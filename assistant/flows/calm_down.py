@@ -53,72 +53,72 @@ class CalmDownFlow:
     summary_key: str = "calm_down.summary"
 
     def run(self, ctx: Conversation) -> None:
-        minutes = ctx.settings.break_minutes
-        started = ctx.clock.now()
-        ctx.say("calm_down.acknowledge")
-        ctx.say("calm_down.suggest", minutes=minutes)
-        timer = Countdown(ctx.clock, minutes * 60).start()
-        ended: Ending = "stopped"
-        elapsed: float | None = None
-        try:
-            ready = False
-            if ctx.ask_choice("calm_down.offer_breathing", ("yes", "no")) == "yes":
-                ready = breathe(ctx, timer)
-            else:
-                ctx.say("calm_down.breathing_no")
-            if ready:
-                ended = "ready_early"
-            else:
-                if timer.remaining() >= 60:  # else the breathing took (nearly) all of a short break
-                    ctx.say("calm_down.break_start", minutes=minutes_left(timer))
-                ended = rest(ctx, timer)
-            elapsed = timer.elapsed()
-            if ended == "time_up":
-                ctx.speaker.chime("break_end")  # first thing at the deadline
-        except FlowCancelled:
-            ctx.say("calm_down.stopped")
-        finally:
-            ctx.help_key = "core.help_idle"
-            minutes_taken = (timer.elapsed() if elapsed is None else elapsed) / 60
-            record = BreakRecord(at=started, planned_minutes=round(timer.planned / 60, 2),
-                                 actual_minutes=round(minutes_taken, 2), ended=ended)
-            log.info("break ended (%s) after %.1f of %.0f minutes", ended, minutes_taken, timer.planned / 60)
-            ctx.save_change(RecordBreak(record=record))
-        if ended != "stopped":
-            welcome_back(ctx)
+        with ctx.help("calm_down.help"):
+            minutes = ctx.settings.break_minutes
+            started = ctx.clock.now()
+            ctx.say("calm_down.acknowledge")
+            ctx.say("calm_down.suggest", minutes=minutes)
+            timer = Countdown(ctx.clock, minutes * 60).start()
+            ended: Ending = "stopped"
+            elapsed: float | None = None
+            try:
+                ready = False
+                if ctx.ask_choice("calm_down.offer_breathing", ("yes", "no")) == "yes":
+                    ready = breathe(ctx, timer)
+                else:
+                    ctx.say("calm_down.breathing_no")
+                if ready:
+                    ended = "ready_early"
+                else:
+                    if timer.remaining() >= 60:  # else the breathing took (nearly) all of a short break
+                        ctx.say("calm_down.break_start", minutes=minutes_left(timer))
+                    ended = rest(ctx, timer)
+                elapsed = timer.elapsed()
+                if ended == "time_up":
+                    ctx.speaker.chime("break_end")  # first thing at the deadline
+            except FlowCancelled:
+                ctx.say("calm_down.stopped")
+            finally:
+                minutes_taken = (timer.elapsed() if elapsed is None else elapsed) / 60
+                record = BreakRecord(at=started, planned_minutes=round(timer.planned / 60, 2),
+                                     actual_minutes=round(minutes_taken, 2), ended=ended)
+                log.info("break ended (%s) after %.1f of %.0f minutes", ended, minutes_taken, timer.planned / 60)
+                ctx.save_change(RecordBreak(record=record))
+            if ended != "stopped":
+                welcome_back(ctx)
 
 
 def breathe(ctx: Conversation, timer: Countdown) -> bool:
     """About two minutes of paced breathing, each cue on its own deadline; "skip" ends it early.
     True when the couple said they were ready (and confirmed it) during the round."""
-    ctx.help_key = "calm_down.help_breathing"
-    ctx.say("calm_down.breathing_intro")
-    start = ctx.clock.monotonic()
-    cycle = sum(phase.seconds for phase in BREATH)
-    for cue in [*schedule(start, BREATH, BREATH_ROUNDS), Cue("done", start + cycle * BREATH_ROUNDS)]:
-        if timer.deadline is not None and cue.due >= timer.deadline:
-            return False  # a break shorter than the round: the break's end comes first
-        while (match := ctx.wait_until(cue.due, BREATH_COMMANDS)) is not None:
-            if match.intent == "skip":
-                ctx.say("calm_down.breathing_skipped")
-                return False
-            if answer(ctx, timer, match):
-                return True
-        late_ms = (ctx.clock.monotonic() - cue.due) * 1000
-        log.debug("breathing cue %s %.0f ms after its time", cue.name, late_ms)
-        ctx.say("calm_down.breathing_done" if cue.name == "done" else f"calm_down.breathe_{cue.name}")
-    return False
+    with ctx.help("calm_down.help_breathing"):
+        ctx.say("calm_down.breathing_intro")
+        start = ctx.clock.monotonic()
+        cycle = sum(phase.seconds for phase in BREATH)
+        for cue in [*schedule(start, BREATH, BREATH_ROUNDS), Cue("done", start + cycle * BREATH_ROUNDS)]:
+            if timer.deadline is not None and cue.due >= timer.deadline:
+                return False  # a break shorter than the round: the break's end comes first
+            while (match := ctx.wait_until(cue.due, BREATH_COMMANDS)) is not None:
+                if match.intent == "skip":
+                    ctx.say("calm_down.breathing_skipped")
+                    return False
+                if answer(ctx, timer, match):
+                    return True
+            late_ms = (ctx.clock.monotonic() - cue.due) * 1000
+            log.debug("breathing cue %s %.0f ms after its time", cue.name, late_ms)
+            ctx.say("calm_down.breathing_done" if cue.name == "done" else f"calm_down.breathe_{cue.name}")
+        return False
 
 
 def rest(ctx: Conversation, timer: Countdown) -> Ending:
     """Stay quiet until the break is over, answering only what is asked of us."""
-    ctx.help_key = "calm_down.help"
-    while True:
-        match = ctx.wait_until(timer.deadline, REST_COMMANDS)
-        if match is None:
-            return "time_up"
-        if answer(ctx, timer, match):
-            return "ready_early"
+    with ctx.help("calm_down.help"):
+        while True:
+            match = ctx.wait_until(timer.deadline, REST_COMMANDS)
+            if match is None:
+                return "time_up"
+            if answer(ctx, timer, match):
+                return "ready_early"
 
 
 def answer(ctx: Conversation, timer: Countdown, match: Match) -> bool:

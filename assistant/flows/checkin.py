@@ -25,24 +25,23 @@ class CheckInFlow:
         partners = ctx.settings.partners
         note = CheckInNote(created_at=ctx.clock.now(), partners=[PartnerCheckIn(partner=p) for p in partners],
                            completed=False)
-        ctx.help_key = "checkin.help"
-        ctx.say("checkin.greet")
-        try:
-            for who, question in STEPS:
-                name = partners[who]
-                if question == "high" and who == 1:
-                    ctx.say("checkin.turn", name=name)
-                answer = ctx.ask_answer(f"checkin.ask_{question}", name=name)
-                if answer is None:
-                    ctx.say("checkin.skipped")
-                    continue
-                setattr(note.partners[who], question, answer)
-                ctx.say(f"checkin.reflect_{question}", name=name)
-            note.completed = True
-            ctx.say("checkin.closing")
-        except FlowCancelled:
-            ctx.say("checkin.stopped")
-        finally:
-            ctx.help_key = "core.help_idle"
-            if note.has_answers() and ctx.save_note(note):
-                ctx.say("checkin.saved" if note.completed else "checkin.saved_partial")
+        with ctx.help("checkin.help"):
+            ctx.say("checkin.greet")
+            try:
+                for who, question in STEPS:
+                    name = partners[who]
+                    if question == "high" and who == 1:
+                        ctx.say("checkin.turn", name=name)
+                    answer = ctx.ask_answer(f"checkin.ask_{question}", name=name)
+                    if answer is None:
+                        ctx.say("checkin.skipped")
+                        continue
+                    setattr(note.partners[who], question, answer)
+                    ctx.say(f"checkin.reflect_{question}", name=name)
+                note.completed = True
+                ctx.say("checkin.closing")
+            except FlowCancelled:
+                ctx.say("checkin.stopped")
+            finally:
+                if note.has_answers() and ctx.save_note(note):
+                    ctx.say("checkin.saved" if note.completed else "checkin.saved_partial")

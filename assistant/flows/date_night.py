@@ -83,14 +83,12 @@ class DateNightDoneFlow:
             return
         history = stored.rituals.date_nights
         partners = ctx.settings.partners
-        ctx.help_key = "date_night.help"
-        try:
-            planner = self._ask_planner(ctx, whose_turn(partners, history))
-        except FlowCancelled:
-            ctx.say("date_night.not_recorded")
-            return
-        finally:
-            ctx.help_key = "core.help_idle"
+        with ctx.help("date_night.help"):
+            try:
+                planner = self._ask_planner(ctx, whose_turn(partners, history))
+            except FlowCancelled:
+                ctx.say("date_night.not_recorded")
+                return
         if planner is None:
             ctx.say("date_night.not_recorded")
             return

@@ -38,6 +38,10 @@ class _Evening:
             "checkin": self.checkin, "appreciation": self.appreciation, "question": self.question,
             "hug": self.hug, "good_night": self.good_night}
         self.ctx.say("evening.greet_short" if self.short else "evening.greet")
+        with self.ctx.help("evening.help"):
+            self._steps(steps, actions)
+
+    def _steps(self, steps: list[EveningStep], actions: dict[EveningStep, Callable[[], None]]) -> None:
         for step in steps:
             if self.short and step in SHORT_LEAVES_OUT:
                 continue
@@ -48,7 +52,6 @@ class _Evening:
                 if not go:
                     self.ctx.say("evening.step_skipped")
                     continue
-            self.ctx.help_key = "evening.help"
             actions[step]()
 
     def _ready(self, step: EveningStep) -> bool:
@@ -107,5 +110,3 @@ class EveningRitualFlow:
             evening.run(list(ctx.settings.evening_steps))
         except FlowCancelled:
             ctx.say("evening.stopped")
-        finally:
-            ctx.help_key = "core.help_idle"

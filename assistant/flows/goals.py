@@ -88,17 +88,16 @@ class SetGoalFlow:
     summary_key: str = "goals.summary"
 
     def run(self, ctx: Conversation) -> None:
-        ctx.help_key = "goals.help_set"
-        draft: list[Goal] = []  # the goal once its words are known: kept even if stopped at the date
-        try:
-            self._ask(ctx, draft)
-        except FlowCancelled:
-            if not draft:
-                ctx.say("goals.stopped")
-        finally:
-            ctx.help_key = "core.help_idle"
-            if draft:
-                self._save(ctx, draft[0])
+        with ctx.help("goals.help_set"):
+            draft: list[Goal] = []  # the goal once its words are known: kept even if stopped at the date
+            try:
+                self._ask(ctx, draft)
+            except FlowCancelled:
+                if not draft:
+                    ctx.say("goals.stopped")
+            finally:
+                if draft:
+                    self._save(ctx, draft[0])
 
     @staticmethod
     def _ask(ctx: Conversation, draft: list[Goal]) -> None:
@@ -156,19 +155,18 @@ class ReviewGoalsFlow:
             return
         ctx.say("goals.review_intro_one" if len(open_goals) == 1 else "goals.review_intro_many",
                 count=len(open_goals))
-        ctx.help_key = "goals.help_review"
-        reached = 0
-        try:
-            for goal in open_goals:
-                if self._ask_done(ctx, goal):
-                    reached += 1
-            closing = "all" if reached == len(open_goals) else "some" if reached else "none"
-            ctx.say(f"goals.review_closing_{closing}", count=reached)
-        except FlowCancelled:
-            ctx.say("goals.review_stopped")
-        finally:
-            ctx.help_key = "core.help_idle"
-            mark_reviewed(ctx, today)
+        with ctx.help("goals.help_review"):
+            reached = 0
+            try:
+                for goal in open_goals:
+                    if self._ask_done(ctx, goal):
+                        reached += 1
+                closing = "all" if reached == len(open_goals) else "some" if reached else "none"
+                ctx.say(f"goals.review_closing_{closing}", count=reached)
+            except FlowCancelled:
+                ctx.say("goals.review_stopped")
+            finally:
+                mark_reviewed(ctx, today)
 
     @staticmethod
     def _ask_done(ctx: Conversation, goal: Goal) -> bool:

@@ -48,30 +48,29 @@ class HugTimerFlow:
             ctx.say("hug.out_of_bounds", shortest=spoken_length(ctx, SHORTEST_S),
                     longest=spoken_length(ctx, LONGEST_S))
             return False
-        ctx.help_key = "hug.help"
         timer = Countdown(ctx.clock, seconds)
-        started = ctx.clock.now()
-        completed = False
-        try:
-            ctx.say(f"hug.ready_{label}", length=spoken_length(ctx, seconds))
-            timer.start()  # on the "now": the chime marks the start, so the count starts with it
-            ctx.speaker.chime("hug_start")
-            completed = _run_timer(ctx, timer)
-            late_ms = (ctx.clock.monotonic() - (timer.deadline or 0.0)) * 1000
-            ctx.speaker.chime("hug_end")  # first thing at the deadline: nothing may delay it
-            log.info("hug end cue %.1f ms after its deadline", late_ms)
-            ctx.say(f"hug.done_{label}")
-        except FlowCancelled:
-            ctx.say("hug.stopped")
-        finally:
-            ctx.help_key = "core.help_idle"
-            if timer.started_at is not None:
-                record = HugRecord(at=started, seconds=seconds, completed=completed, label=label)
-                notes = ctx.save_change(RecordHug(hug=record))
-                if completed and label == "hug" and notes is not None:
-                    count = sum(1 for h in notes.rituals.hugs if h.completed and h.label == "hug")
-                    ctx.say("hug.progress_first" if count == 1 else "hug.progress", count=count)
-        return completed
+        with ctx.help("hug.help"):
+            started = ctx.clock.now()
+            completed = False
+            try:
+                ctx.say(f"hug.ready_{label}", length=spoken_length(ctx, seconds))
+                timer.start()  # on the "now": the chime marks the start, so the count starts with it
+                ctx.speaker.chime("hug_start")
+                completed = _run_timer(ctx, timer)
+                late_ms = (ctx.clock.monotonic() - (timer.deadline or 0.0)) * 1000
+                ctx.speaker.chime("hug_end")  # first thing at the deadline: nothing may delay it
+                log.info("hug end cue %.1f ms after its deadline", late_ms)
+                ctx.say(f"hug.done_{label}")
+            except FlowCancelled:
+                ctx.say("hug.stopped")
+            finally:
+                if timer.started_at is not None:
+                    record = HugRecord(at=started, seconds=seconds, completed=completed, label=label)
+                    notes = ctx.save_change(RecordHug(hug=record))
+                    if completed and label == "hug" and notes is not None:
+                        count = sum(1 for h in notes.rituals.hugs if h.completed and h.label == "hug")
+                        ctx.say("hug.progress_first" if count == 1 else "hug.progress", count=count)
+            return completed
 
 
 def _run_timer(ctx: Conversation, timer: Countdown) -> bool:

@@ -77,10 +77,12 @@ class NamesFlow:
                     self._keep(ctx, ctx.settings, "core.names_skipped")
                     return None
                 command = ctx.matcher.match(answer, idle_intents) if idle_intents else None
-                if command is not None and command.intent is not None and command.by == "phrase":
+                if command is not None and command.intent is not None and command.by != "classifier":
+                    ctx.last_heard = answer
                     return command
                 names = parse_names(answer)
                 if names is None and command is not None and command.intent is not None:
+                    ctx.last_heard = answer
                     return command  # not two names, and understood as a command ("could we check in")
                 if names is not None:
                     try:

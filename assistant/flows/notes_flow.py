@@ -71,14 +71,18 @@ class TakeNoteFlow:
     summary_key: str = "notes.summary"
 
     def run(self, ctx: Conversation) -> None:
-        ctx.help_key = "notes.help_take"
-        try:
-            text = ctx.ask_answer("notes.ask_note")
-        except FlowCancelled:
-            ctx.say("notes.cancelled")
+        said = ctx.matcher.intents.after_prefix(ctx.last_heard, self.triggers) \
+            if ctx.last_match is not None and ctx.last_match.by == "prefix" else None
+        if said is not None:  # "remember that we need milk": nothing left to ask
+            if ctx.save_note(FreeNote(created_at=ctx.clock.now(), text=said[1])):
+                ctx.say("notes.saved_one_breath")
             return
-        finally:
-            ctx.help_key = "core.help_idle"
+        with ctx.help("notes.help_take"):
+            try:
+                text = ctx.ask_answer("notes.ask_note")
+            except FlowCancelled:
+                ctx.say("notes.cancelled")
+                return
         if text is None:
             ctx.say("notes.cancelled")
         elif ctx.save_note(FreeNote(created_at=ctx.clock.now(), text=text)):

@@ -26,6 +26,7 @@ input EndOfInput, as at any Conversation prompt, so the caller decides how to wi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import random
@@ -307,13 +308,9 @@ class QuestionGameFlow:
             ctx.say("question_game.intro_favourite")
         else:
             ctx.say("question_game.intro")
-        previous_help, ctx.help_key = ctx.help_key, "question_game.help"
-        try:
+        # "stop" ends the game as gracefully as "that's enough"
+        with ctx.help("question_game.help"), contextlib.suppress(FlowCancelled):
             game.play(start)
-        except FlowCancelled:
-            pass  # "stop" ends the game as gracefully as "that's enough"
-        finally:
-            ctx.help_key = previous_help
         game.summarize()
 
 
