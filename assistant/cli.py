@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="delete every entry the filters select (with no filter: everything, "
                              "including the ritual history)")
     notes.add_argument("--yes", action="store_true", help="confirm --forget/--forget-all without asking")
+    notes.add_argument("--force", action="store_true", help="let --export replace a file that exists")
 
     sub.add_parser("devices", parents=[common], help="list audio input and output devices")
 

@@ -202,8 +202,14 @@ def notes(args: argparse.Namespace) -> int:
     if args.yes:
         raise TogetherlyError("--yes confirms --forget or --forget-all; on its own it does nothing")
     if args.export:
-        return export_notes(args.data_dir, where, args.export)
+        return export_notes(args.data_dir, where, args.export, force=args.force)
     return show_notes(args.data_dir, as_json=args.json, where=where)
+
+
+def _question_texts(data_dir: Path) -> dict[str, str]:
+    from assistant.decks import question_texts  # noqa: PLC0415
+
+    return question_texts(paths.language_dir() / "decks", data_dir / "decks")
 
 
 def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None = None) -> int:
@@ -219,7 +225,7 @@ def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None =
             "goals": [g.model_dump(mode="json") for g in chosen.goals]}
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    if not chosen:
+    if not chosen and not (where.is_everything and notes.rituals.favourite_questions):
         print("No notes yet. Say \"start our check-in\" to make your first one." if where.is_everything
               else f"Nothing matches ({where.describe()}).")
         return 0
@@ -227,16 +233,29 @@ def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None =
         print(describe_note(note))
     for goal in chosen.goals:
         print(describe_goal(goal))
+    if where.is_everything and notes.rituals.favourite_questions:
+        from assistant.notes_query import favourite_text  # noqa: PLC0415
+
+        questions = _question_texts(paths.data_dir(data_dir))
+        print("Favourite questions:")
+        for question in notes.rituals.favourite_questions:
+            print(f"    {shown(favourite_text(question, questions))}")
     return 0
 
 
-def export_notes(data_dir: Path | None, where: EntryFilter, path: Path) -> int:
+def export_notes(data_dir: Path | None, where: EntryFilter, path: Path, *, force: bool = False) -> int:
     from datetime import datetime  # noqa: PLC0415
 
     from assistant.notes_query import describe_entries, export  # noqa: PLC0415
 
-    store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
-    written = export(store.load(allow_newer=True, read_only=True), where, path, datetime.now().astimezone())
+    if path.is_dir():
+        raise TogetherlyError(f"{path} is a folder: give the export a file name, e.g. {path / 'our-notes.md'}")
+    if path.exists() and not force:
+        raise TogetherlyError(f"{path} already exists: choose another name, or add --force to replace it")
+    directory = paths.data_dir(data_dir)
+    store = NotesStore.in_dir(directory, report=_report)
+    written = export(store.load(allow_newer=True, read_only=True), where, path, datetime.now().astimezone(),
+                     _question_texts(directory))
     print(f"Exported {describe_entries(written.counts())} to {path} (readable only by you).")
     return 0
 

@@ -67,6 +67,9 @@ class _DeckFile(BaseModel):
     title: str = Field(min_length=1)
     source: str = ""
     """Where the questions come from (written for the project, quoted from somewhere, your own)."""
+    quoted: bool = False
+    """The questions are one partner's words to the other ("What's one way I could ..."): read as a quote
+    for the couple to ask each other, since the voice reading them is not one of them."""
     questions: list[_QuestionSpec] = Field(min_length=1)
 
 
@@ -79,9 +82,16 @@ class Question:
     depth: Depth
     category: Category
     text: str
-    """What is read aloud."""
+    """The question as written."""
     line: int | None = None
     """Where it is defined in its file, for error messages."""
+    quoted: bool = False
+    """Words for one partner to say to the other (`_DeckFile.quoted`)."""
+
+    @property
+    def spoken(self) -> str:
+        """What is read aloud: the text, in quotation marks when it is the partners' own words to say."""
+        return f"\u201c{self.text}\u201d" if self.quoted else self.text
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,8 @@ def load_deck(path: Path) -> Deck:
             raise DataFileError(path, line, f"question id {spec.id!r} is used twice "
                                 f"(first on line {seen[spec.id]})")
         seen[spec.id] = line
-        questions.append(Question(spec.id, path.stem, spec.depth, spec.category, spec.text.strip(), line))
+        questions.append(Question(spec.id, path.stem, spec.depth, spec.category, spec.text.strip(), line,
+                                  data.quoted))
     return Deck(path.stem, data.title, data.source, path, tuple(questions))
 
 
@@ -206,3 +217,10 @@ def record_asked(asked: dict[str, list[str]], question: Question, library: DeckL
     if question.id not in done:
         done.append(question.id)
     asked[deck.name] = done
+
+
+def question_texts(shipped_dir: Path, user_dir: Path | None) -> dict[str, str]:
+    """Every question's text by id, the couple's own decks included (a broken one is left out): what a
+    saved favourite's id stands for."""
+    library, _ = load_library(DeckLibrary.load_dir(shipped_dir), user_dir)
+    return {q.id: q.spoken for deck in library for q in deck.questions}

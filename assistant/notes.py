@@ -122,6 +122,11 @@ class RitualLog(_Strict):
     """The couple's own fair-fighting agreements; empty means the defaults are used."""
     last_goal_reminder: date | None = None
 
+    def timed(self, label: str = "hug") -> int:
+        """How many timed hugs (or kisses, `label="kiss"`) ran to their end: the one count that the spoken
+        progress report, the hug timer and the export all give."""
+        return sum(1 for h in self.hugs if h.completed and h.label == label)
+
 
 class NotesFile(_Strict):
     schema_version: int = SCHEMA_VERSION

@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -108,7 +108,8 @@ def export_format(path: Path) -> str:
                               "or .json") from None
 
 
-def to_json(data: NotesFile, chosen: Selection, where: EntryFilter, exported_at: datetime) -> str:
+def to_json(data: NotesFile, chosen: Selection, where: EntryFilter, exported_at: datetime,
+            questions: Mapping[str, str]) -> str:
     document: dict[str, Any] = {
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "filter": where.describe(),
@@ -118,10 +119,13 @@ def to_json(data: NotesFile, chosen: Selection, where: EntryFilter, exported_at:
     }
     if where.is_everything:  # the ritual log has no kinds or ids: only part of a full export
         document["rituals"] = data.rituals.model_dump(mode="json")
+        document["favourite_questions"] = [{"id": q, "text": questions.get(q)}
+                                           for q in data.rituals.favourite_questions]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_markdown(data: NotesFile, chosen: Selection, where: EntryFilter, exported_at: datetime) -> str:
+def to_markdown(data: NotesFile, chosen: Selection, where: EntryFilter, exported_at: datetime,
+                questions: Mapping[str, str]) -> str:
     lines = ["# Togetherly notes", "",
              f"Exported {exported_at.strftime('%Y-%m-%d %H:%M')} ({where.describe()}).", ""]
     if not chosen:
@@ -135,7 +139,7 @@ def to_markdown(data: NotesFile, chosen: Selection, where: EntryFilter, exported
         lines += [_goal_markdown(g) for g in chosen.goals]
         lines.append("")
     if where.is_everything:
-        lines += _rituals_markdown(data.rituals)
+        lines += _rituals_markdown(data.rituals, questions)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -172,14 +176,18 @@ def _goal_markdown(goal: Goal) -> str:
     return f"- [{box}] {goal.text} (set {created}, {goal_status(goal)}; id {goal.id})"
 
 
-def _rituals_markdown(log: RitualLog) -> list[str]:
+def _rituals_markdown(log: RitualLog, questions: Mapping[str, str]) -> list[str]:
     lines = ["## Rituals", ""]
-    lines.append(f"- Timed hugs: {sum(1 for h in log.hugs if h.completed)}")
+    lines.append(f"- Timed hugs: {log.timed('hug')}")
+    lines.append(f"- Timed kisses: {log.timed('kiss')}")
     lines.append(f"- Calm-down breaks: {len(log.breaks)}")
     lines.append(f"- Date nights: {len(log.date_nights)}"
                  + (f" (last planned by {max(log.date_nights, key=lambda d: d.at).planner})"
                     if log.date_nights else ""))
     lines.append(f"- Question-game questions asked: {sum(len(v) for v in log.asked_questions.values())}")
+    if log.favourite_questions:
+        lines += ["", "### Our favourite questions", "", *(f"- {favourite_text(q, questions)}"
+                                                             for q in log.favourite_questions)]
     if log.agreements:
         lines += ["", "### Our fair-fighting agreements", "", *(f"- {a}" for a in log.agreements)]
     lines.append("")
@@ -203,12 +211,20 @@ def write_private(path: Path, text: str) -> None:
     path.chmod(0o600)
 
 
-def export(data: NotesFile, where: EntryFilter, path: Path, exported_at: datetime) -> Selection:
-    """Write the entries `where` accepts to `path` (format from its extension); what was written."""
+def export(data: NotesFile, where: EntryFilter, path: Path, exported_at: datetime,
+           questions: Mapping[str, str] | None = None) -> Selection:
+    """Write the entries `where` accepts to `path` (format from its extension); what was written.
+    `questions` (id -> text) words the saved favourite questions."""
     render = to_markdown if export_format(path) == "markdown" else to_json
     chosen = select(data, where)
-    write_private(path, render(data, chosen, where, exported_at))
+    write_private(path, render(data, chosen, where, exported_at, questions or {}))
     return chosen
+
+
+def favourite_text(question_id: str, questions: Mapping[str, str]) -> str:
+    """A saved favourite as the couple heard it; a question whose deck is gone keeps its id."""
+    text = questions.get(question_id)
+    return text if text is not None else f"(a question no longer in the decks: {question_id})"
 
 
 # -- forgetting ---------------------------------------------------------------------------------------

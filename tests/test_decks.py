@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -200,3 +201,16 @@ def test_ids_no_longer_in_a_deck_are_forgotten() -> None:
     asked = {"tiny": ["gone", "t1"], "other": ["x"]}
     record_asked(asked, library.get("t2") or pytest.fail(), library)
     assert asked == {"tiny": ["t1", "t2"], "other": ["x"]}
+
+
+_FIRST_PERSON = re.compile(r"\b(I|me|my|mine|myself|I'm|I've|I'd|I'll)\b")
+_QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|\u201c[^\u201d]*\u201d")
+"""Quoted speech ("a real 'we'"); an apostrophe inside a word (you've) starts no quote."""
+
+
+def test_shipped_questions_are_asked_by_a_third_voice() -> None:
+    """The device reads the questions aloud, so "I" would be the assistant: every question addresses the
+    couple ("the way your partner handles hard things"), first person only inside quoted speech."""
+    speaking_as_me = [q.text for deck in DeckLibrary.load_dir(shipped_decks_dir()) for q in deck.questions
+                      if _FIRST_PERSON.search(_QUOTED.sub("", q.spoken))]
+    assert speaking_as_me == []

@@ -126,11 +126,12 @@ def test_json_export_follows_the_filter(data_dir: Path, tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o600
 
 
-def test_export_replaces_an_existing_file_and_tightens_it(data_dir: Path, tmp_path: Path) -> None:
+def test_export_with_force_replaces_an_existing_file_and_tightens_it(data_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "export.json"
     target.write_text("old")
     target.chmod(0o644)
-    assert togetherly(data_dir, "--export", str(target)).returncode == 0
+    assert togetherly(data_dir, "--export", str(target)).returncode == 1, "never without --force"
+    assert togetherly(data_dir, "--export", str(target), "--force").returncode == 0
     assert target.stat().st_mode & 0o777 == 0o600
     assert len(json.loads(target.read_text())["notes"]) == 4
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "export.json"], "no temp file left"

@@ -39,7 +39,8 @@ def asked(s: Session, user_decks: bool = False) -> list[tuple[Question, str]]:
             if question.text not in line:
                 continue
             for first, second in (("Sam", "Alex"), ("Alex", "Sam")):
-                if line in s.variants("question_game.ask", question=question.text, first=first, second=second):
+                key = "question_game.ask_quoted" if question.quoted else "question_game.ask"
+                if line in s.variants(key, question=question.spoken, first=first, second=second):
                     out.append((question, first))
     return out
 

@@ -129,7 +129,7 @@ class Conversation:
         return self.responses.render(key, **self._names(), **values)
 
     def say(self, key: str, **values: object) -> str:
-        text = sentence_case(self.line(key, **values))
+        text = sentence_case(singular_after_one(self.line(key, **values)))
         self.speaker.say(text)
         return text
 
@@ -154,9 +154,8 @@ class Conversation:
         self.last_heard = heard.text
         return heard, match
 
-    def confirm_if_unsure(self) -> bool:
+    def confirm_if_unsure(self, match: Match | None) -> bool:
         """For a consequential command heard without certainty, ask first; True when it may go ahead."""
-        match = self.last_match
         key = confirmation_key(match, self.last_confidence) if match is not None else None
         if key is None:
             return True
@@ -319,6 +318,14 @@ class Conversation:
 
 
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
+
+
+_ONE_OF = re.compile(r"\b(1|one) (minute|second|hour|time|hug|question|goal|day|kiss|break|check-in|night)(e?s)\b")
+
+
+def singular_after_one(text: str) -> str:
+    """"1 minutes" -> "1 minute": counts filled into lines written for many."""
+    return _ONE_OF.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
 
 
 def sentence_case(text: str) -> str:

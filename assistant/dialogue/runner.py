@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled, SessionEnding
-from assistant.flows import FlowRegistry
+from assistant.flows import FlowRegistry, Trigger
 from assistant.flows.names import NamesFlow, named
 from assistant.matcher import Match
 
@@ -45,10 +45,8 @@ class Assistant:
             ctx.say(key)
         self.on_start()
         ctx.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder
-        if first is not None:
-            ctx.last_match, ctx.last_confidence = first, 1.0  # the flow reads its slots ("for 3 seconds") there
-            if not self._act_on(first):
-                return 0
+        if first is not None and not self._act_on(first):
+            return 0
         while True:
             heard, match = ctx.hear_command(self.idle_intents(), None)
             if heard.status == "end":
@@ -94,10 +92,11 @@ class Assistant:
             if flow is None:
                 return True
             log.info("starting flow %s", flow.name)
+            trigger = Trigger(match, ctx.last_heard) if match is not None else None
             try:
-                if not ctx.confirm_if_unsure():  # "Did you want to take a break?"
+                if not ctx.confirm_if_unsure(match):  # "Did you want to take a break?"
                     return True
-                flow.run(ctx)
+                flow.run(ctx, trigger)
             except SessionEnding:
                 raise
             except FlowCancelled:  # a flow that did not catch it: stopping is still graceful

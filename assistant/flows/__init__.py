@@ -7,10 +7,26 @@ about it, so a new ritual plugs in by being added to `default_flows()`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from assistant.matcher import Match
 
 if TYPE_CHECKING:
     from assistant.dialogue.conversation import Conversation
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What started a flow from the idle loop: the command as matched (intent, slots) and as heard."""
+
+    match: Match
+    heard: str
+    """The words as the recognizer wrote them (a note said in one breath is kept as said)."""
+
+    @property
+    def intent(self) -> str | None:
+        return self.match.intent
 
 
 class Flow(Protocol):
@@ -27,7 +43,8 @@ class Flow(Protocol):
         """Spoken line describing the ritual, for "what can you do"; empty when a sibling flow's line
         already describes it (e.g. "review our goals" is told with "let's set a goal")."""
 
-    def run(self, ctx: Conversation) -> None: ...
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        """Run through `ctx`; `trigger` is None when run as a step of another ritual."""
 
     # Optional: `on_start(self, ctx: Conversation) -> None` is called once after the welcome, for a
     # flow with something due to say (e.g. the quarterly goal reminder). It speaks, never listens.
@@ -55,6 +72,7 @@ def default_flows() -> FlowRegistry:
     from assistant.flows.checkin import CheckInFlow  # noqa: PLC0415 - avoids an import cycle
     from assistant.flows.date_night import DateNightDoneFlow, DateNightTurnFlow  # noqa: PLC0415
     from assistant.flows.evening_ritual import EveningRitualFlow  # noqa: PLC0415
+    from assistant.flows.favourites import ReadFavouritesFlow  # noqa: PLC0415
     from assistant.flows.goals import ReviewGoalsFlow, SetGoalFlow  # noqa: PLC0415
     from assistant.flows.hug_timer import HugTimerFlow  # noqa: PLC0415
     from assistant.flows.names import NamesFlow  # noqa: PLC0415
@@ -68,4 +86,4 @@ def default_flows() -> FlowRegistry:
                          DateNightTurnFlow(), DateNightDoneFlow(),
                          ProgressFlow(),
                          QuestionGameFlow(), favourite_question_flow(),
-                         EveningRitualFlow(), NamesFlow()])
+                         EveningRitualFlow(), NamesFlow(), ReadFavouritesFlow()])

@@ -26,7 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.changes import AddAgreement, ClearAgreements, RecordBreak
 from assistant.data_files import load_model
 from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.durations import heard_seconds
 from assistant.errors import DataFileError
+from assistant.flows import Trigger
 from assistant.matcher import Match
 from assistant.notes import BreakRecord
 from assistant.timer import Countdown, Cue, Phase, schedule
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 BREATH = (Phase("in", 4.0), Phase("hold", 2.0), Phase("out", 6.0))
 BREATH_ROUNDS = 10
 """Twelve seconds a round: ten rounds is about two minutes."""
+SHORTEST_BREAK_MIN = 20
+"""About the time a flooded body needs to calm down (the article): a shorter break is lengthened."""
+LONGEST_BREAK_MIN = 240
 REST_COMMANDS = ("time_left", "extend_break", "break_ready", "continue")
 BREATH_COMMANDS = ("skip", "time_left", "extend_break", "break_ready")
 """Not "continue": while breathing it would sooner mean "go on breathing" than "we're ready"."""
@@ -52,12 +57,11 @@ class CalmDownFlow:
     triggers: tuple[str, ...] = ("need_break",)
     summary_key: str = "calm_down.summary"
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         with ctx.help("calm_down.help"):
-            minutes = ctx.settings.break_minutes
             started = ctx.clock.now()
             ctx.say("calm_down.acknowledge")
-            ctx.say("calm_down.suggest", minutes=minutes)
+            minutes = break_minutes(ctx, trigger)
             timer = Countdown(ctx.clock, minutes * 60).start()
             ended: Ending = "stopped"
             elapsed: float | None = None
@@ -86,6 +90,28 @@ class CalmDownFlow:
                 ctx.save_change(RecordBreak(record=record))
             if ended != "stopped":
                 welcome_back(ctx)
+
+
+def break_minutes(ctx: Conversation, trigger: Trigger | None) -> int:
+    """The break's length, said: the one asked for ("a thirty minute break", "half an hour") within the
+    bounds, at least the twenty minutes a racing heart needs (said kindly); else the couple's setting."""
+    asked = heard_seconds(trigger.match.text) if trigger is not None and trigger.intent == "need_break" else None
+    if asked is None:
+        ctx.say("calm_down.suggest", minutes=ctx.settings.break_minutes)
+        return ctx.settings.break_minutes
+    minutes = round(asked / 60)
+    if minutes < SHORTEST_BREAK_MIN:
+        ctx.say("calm_down.at_least", asked=spoken_minutes(ctx, minutes), minutes=SHORTEST_BREAK_MIN)
+        return SHORTEST_BREAK_MIN
+    if minutes > LONGEST_BREAK_MIN:
+        ctx.say("calm_down.at_most", minutes=LONGEST_BREAK_MIN)
+        return LONGEST_BREAK_MIN
+    ctx.say("calm_down.suggest_asked", minutes=minutes)
+    return minutes
+
+
+def spoken_minutes(ctx: Conversation, minutes: int) -> str:
+    return ctx.line("calm_down.one_minute") if minutes == 1 else ctx.line("calm_down.n_minutes", n=minutes)
 
 
 def breathe(ctx: Conversation, timer: Countdown) -> bool:
@@ -192,8 +218,8 @@ class AgreementsFlow:
     triggers: tuple[str, ...] = ("add_agreement", "read_agreements", "clear_agreements")
     summary_key: str = ""  # the calm-down break's line mentions it
 
-    def run(self, ctx: Conversation) -> None:
-        intent = ctx.last_match.intent if ctx.last_match else None
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        intent = trigger.intent if trigger is not None else None
         if intent == "add_agreement":
             self.add(ctx)
         elif intent == "clear_agreements":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.flows import Trigger
 from assistant.notes import CheckInNote, PartnerCheckIn
 
 STEPS: tuple[tuple[int, str], ...] = ((0, "high"), (0, "low"), (1, "high"), (1, "low"))
@@ -21,7 +22,7 @@ class CheckInFlow:
     triggers: tuple[str, ...] = ("start_checkin",)
     summary_key: str = "checkin.summary"
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         partners = ctx.settings.partners
         note = CheckInNote(created_at=ctx.clock.now(), partners=[PartnerCheckIn(partner=p) for p in partners],
                            completed=False)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from assistant.changes import RecordDateNight
 from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.flows import Trigger
 from assistant.flows.notes_flow import local_day, spoken_day
 from assistant.notes import DateNightRecord
 
@@ -57,7 +58,7 @@ class DateNightTurnFlow:
     triggers: tuple[str, ...] = ("date_night_turn",)
     summary_key: str = "date_night.summary"
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         stored = ctx.read_notes()
         if stored is None:
             return
@@ -77,7 +78,7 @@ class DateNightDoneFlow:
     triggers: tuple[str, ...] = ("date_night_done",)
     summary_key: str = ""  # described together with whose turn it is
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         stored = ctx.read_notes()
         if stored is None:
             return

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.config import EveningStep
 from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.flows import Trigger
 from assistant.flows.checkin import CheckInFlow
 from assistant.flows.hug_timer import DEFAULT_S, HugTimerFlow
 from assistant.flows.notes_flow import local_day
@@ -103,9 +104,8 @@ class EveningRitualFlow:
     triggers: tuple[str, ...] = ("start_evening_ritual", SHORT_INTENT)
     summary_key: str = "evening.summary"
 
-    def run(self, ctx: Conversation) -> None:
-        trigger = ctx.last_match.intent if ctx.last_match is not None else None
-        evening = _Evening(ctx, short=trigger == SHORT_INTENT)
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        evening = _Evening(ctx, short=trigger is not None and trigger.intent == SHORT_INTENT)
         try:
             evening.run(list(ctx.settings.evening_steps))
         except FlowCancelled:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from assistant.changes import AddGoal, GoalReminderGiven, MarkGoalDone
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.errors import NotesError
+from assistant.flows import Trigger
 from assistant.flows.notes_flow import local_day, spoken_day
 from assistant.notes import Goal, NotesFile
 
@@ -87,7 +88,7 @@ class SetGoalFlow:
     triggers: tuple[str, ...] = ("set_goal",)
     summary_key: str = "goals.summary"
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         with ctx.help("goals.help_set"):
             draft: list[Goal] = []  # the goal once its words are known: kept even if stopped at the date
             try:
@@ -139,7 +140,7 @@ class ReviewGoalsFlow:
         ctx.say(f"goals.reminder_{reason}_{'one' if count == 1 else 'many'}", count=count)
         mark_reviewed(ctx, today)
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         stored = ctx.read_notes()
         if stored is None:
             return

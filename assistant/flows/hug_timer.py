@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from assistant.changes import RecordHug
 from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.durations import heard_seconds
+from assistant.flows import Trigger
 from assistant.matcher import Match
 from assistant.notes import HugRecord
 from assistant.timer import Countdown, whole_seconds_left
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 SHORTEST_S = 3
 LONGEST_S = 600
 DEFAULT_S = {"hug": 20, "kiss": 6}
+LONG_S = 60
+"""A long hug: a minute."""
 """Twenty seconds of hugging releases oxytocin; six seconds is the article's morning kiss."""
 COMMANDS = ("pause_timer", "continue", "time_left")
 """Besides stop and help, which work in every wait. "continue" is how "resume" is said."""
@@ -34,13 +38,12 @@ class HugTimerFlow:
     triggers: tuple[str, ...] = ("hug_timer", "kiss_timer")
     summary_key: str = "hug.summary"
 
-    def run(self, ctx: Conversation) -> None:
-        match = ctx.last_match
-        if match is None or match.intent not in self.triggers:  # run as a step of another ritual
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        if trigger is None or trigger.intent not in self.triggers:  # run as a step of another ritual
             self.time(ctx, DEFAULT_S["hug"])
             return
-        label = "kiss" if match.intent == "kiss_timer" else "hug"
-        self.time(ctx, requested_seconds(match, DEFAULT_S[label]), label)
+        label = "kiss" if trigger.intent == "kiss_timer" else "hug"
+        self.time(ctx, requested_seconds(trigger.match, DEFAULT_S[label]), label)
 
     def time(self, ctx: Conversation, seconds: int, label: str = "hug") -> bool:
         """Time one hug (or kiss) of `seconds`; True when it ran to the end."""
@@ -60,7 +63,7 @@ class HugTimerFlow:
                 late_ms = (ctx.clock.monotonic() - (timer.deadline or 0.0)) * 1000
                 ctx.speaker.chime("hug_end")  # first thing at the deadline: nothing may delay it
                 log.info("hug end cue %.1f ms after its deadline", late_ms)
-                ctx.say(f"hug.done_{label}")
+                ctx.say(f"hug.done_kiss_{part_of_day(ctx.clock.now().hour)}" if label == "kiss" else "hug.done_hug")
             except FlowCancelled:
                 ctx.say("hug.stopped")
             finally:
@@ -68,7 +71,7 @@ class HugTimerFlow:
                     record = HugRecord(at=started, seconds=seconds, completed=completed, label=label)
                     notes = ctx.save_change(RecordHug(hug=record))
                     if completed and label == "hug" and notes is not None:
-                        count = sum(1 for h in notes.rituals.hugs if h.completed and h.label == "hug")
+                        count = notes.rituals.timed("hug")
                         ctx.say("hug.progress_first" if count == 1 else "hug.progress", count=count)
             return completed
 
@@ -96,11 +99,21 @@ def _run_timer(ctx: Conversation, timer: Countdown) -> bool:
 
 
 def requested_seconds(match: Match, default: int) -> int:
-    """The length asked for in the trigger ("hug for 45 seconds", "a two minute hug")."""
-    seconds, minutes = match.slot("seconds"), match.slot("minutes")
-    if isinstance(minutes, int):
-        return minutes * 60
-    return seconds if isinstance(seconds, int) else default
+    """The length said in the trigger ("hug for 45 seconds", "half a minute", "a minute and a half"), read
+    from the words heard, never from the nearest example phrase; "a long hug" is a minute; else `default`."""
+    said = heard_seconds(match.text)
+    if said is not None:
+        return said
+    return LONG_S if "long" in match.text.split() else default
+
+
+def part_of_day(hour: int) -> str:
+    """morning (5-12), afternoon (12-17), evening (17-22) or night: a kiss's farewell fits the hour."""
+    if 5 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 17:
+        return "afternoon"
+    return "evening" if 17 <= hour < 22 else "night"
 
 
 def spoken_length(ctx: Conversation, seconds: int) -> str:

@@ -15,6 +15,7 @@ from assistant.config import Settings
 from assistant.data_files import load_model
 from assistant.dialogue.conversation import Conversation
 from assistant.errors import ConfigError
+from assistant.flows import Trigger
 from assistant.matcher import Match
 from assistant.paths import language_dir
 
@@ -64,7 +65,7 @@ class NamesFlow:
     triggers: tuple[str, ...] = ("set_names",)
     summary_key: str = ""
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         self.ask(ctx, "core.ask_names_again", ())
 
     def ask(self, ctx: Conversation, key: str, idle_intents: tuple[str, ...]) -> Match | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.flows import Trigger
 from assistant.notes import AnswerNote, AppreciationNote, CheckInNote, FreeNote, Note
 
 RECENT_LIMIT = 4
@@ -70,9 +71,9 @@ class TakeNoteFlow:
     triggers: tuple[str, ...] = ("take_note",)
     summary_key: str = "notes.summary"
 
-    def run(self, ctx: Conversation) -> None:
-        said = ctx.matcher.intents.after_prefix(ctx.last_heard, self.triggers) \
-            if ctx.last_match is not None and ctx.last_match.by == "prefix" else None
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        said = ctx.matcher.intents.after_prefix(trigger.heard, self.triggers) \
+            if trigger is not None and trigger.match.by == "prefix" else None
         if said is not None:  # "remember that we need milk": nothing left to ask
             if ctx.save_note(FreeNote(created_at=ctx.clock.now(), text=said[1])):
                 ctx.say("notes.saved_one_breath")
@@ -97,7 +98,7 @@ class RecallFlow:
     triggers: tuple[str, ...] = ("recall_last",)
     summary_key: str = ""  # described together with taking notes
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         notes = load_notes(ctx)
         if notes is None:
             return
@@ -117,7 +118,7 @@ class LastCheckInFlow:
     triggers: tuple[str, ...] = ("read_last_checkin",)
     summary_key: str = ""  # described together with taking notes
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         notes = load_notes(ctx)
         if notes is None:
             return

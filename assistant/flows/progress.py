@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assistant.dialogue.conversation import Conversation
+from assistant.flows import Trigger
 from assistant.flows.notes_flow import local_day
 from assistant.notes import AnswerNote, AppreciationNote, CheckInNote, NotesFile
 
@@ -58,7 +59,7 @@ def progress(notes: NotesFile, today: date) -> Progress:
     return Progress(
         checkins_this_week=len(checkins),
         streak_days=streak(ritual_days(notes), today),
-        hugs=sum(1 for h in notes.rituals.hugs if h.completed and h.label == "hug"),
+        hugs=notes.rituals.timed("hug"),
         questions_asked=sum(len(ids) for ids in notes.rituals.asked_questions.values()),
         answers_saved=sum(1 for n in notes.notes if isinstance(n, AnswerNote)),
         breaks=len(notes.rituals.breaks),
@@ -76,7 +77,7 @@ class ProgressFlow:
     triggers: tuple[str, ...] = ("progress",)
     summary_key: str = "progress.summary"
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         notes = ctx.read_notes()
         if notes is None:
             return

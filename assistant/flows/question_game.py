@@ -45,6 +45,7 @@ from assistant.decks import (
 )
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled
 from assistant.errors import NotesError
+from assistant.flows import Trigger
 from assistant.notes import AnswerNote, NotesFile
 from assistant.paths import language_dir
 
@@ -185,7 +186,8 @@ class _Game:
         self.read += 1
         self.this_session.add(question.id)
         partners = self.ctx.settings.partners
-        self.spoken = self.ctx.say("question_game.ask", question=question.text, first=partners[self.first],
+        self.spoken = self.ctx.say("question_game.ask_quoted" if question.quoted else "question_game.ask",
+                                   question=question.spoken, first=partners[self.first],
                                    second=partners[1 - self.first])
 
     def _remember(self, question: Question) -> None:
@@ -293,7 +295,7 @@ class QuestionGameFlow:
     """The shipped decks; None plays only the couple's own decks."""
     rng: random.Random | None = field(default=None, compare=False)
 
-    def run(self, ctx: Conversation) -> None:
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
         library = _library(ctx, self.decks_dir)
         if not len(library):
             ctx.say("question_game.no_questions")
