@@ -108,8 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("wav", nargs="*", type=Path, metavar="FILE.wav", help="utterances to recognize")
     understand.add_argument("--text", action="store_true", help="read typed utterances from stdin, one a line")
     understand.add_argument("--state", default="all", metavar="STATE",
-                            help="judge against the intents of one state: all (default), idle, prompt, paused, "
-                                 "or a comma-separated list of intent names")
+                            help="judge against the intents of one state: all (default), idle, prompt, game, hug, "
+                                 "break, paused, review_date, evening_step, or a comma-separated list of intents")
     understand.add_argument("--engine", choices=ENGINES, default="auto")
     understand.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder")
     understand.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     intents = sub.add_parser("intents", parents=[common], help="tools for intent authors")
     intents_sub = intents.add_subparsers(dest="intents_command", metavar="ACTION", required=True)
     intents_sub.add_parser("check", parents=[common], help="validate intent files and report colliding phrases")
+    intents_sub.add_parser("warm", parents=[common],
+                           help="embed the phrases now (cached), so the first start understands paraphrases at once")
     sample = intents_sub.add_parser("sample", parents=[common], help="print every sentence an intent accepts")
     sample.add_argument("intent", nargs="*", help="intent names (default: all)")
     intents_sub.add_parser("match", parents=[common],

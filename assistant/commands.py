@@ -469,10 +469,8 @@ def shown(text: str) -> str:
 
 def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: Path | None,
                models_dir: Path | None) -> int:
-    from assistant.dialogue.conversation import FLOW_COMMANDS, PAUSE_COMMANDS  # noqa: PLC0415
-    from assistant.dialogue.runner import IDLE_COMMANDS  # noqa: PLC0415
+    from assistant.dialogue.states import listening_states  # noqa: PLC0415
     from assistant.engines import create_recognizer  # noqa: PLC0415
-    from assistant.flows import default_flows  # noqa: PLC0415
     from assistant.intents import IntentSet  # noqa: PLC0415
     from assistant.matcher import IntentMatcher  # noqa: PLC0415
     from assistant.understanding import Understander  # noqa: PLC0415
@@ -480,12 +478,7 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
     if bool(wavs) == text:
         raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
     matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))  # as the live loop
-    states = {
-        "all": matcher.intents.names(),
-        "idle": [*default_flows().triggers(), *IDLE_COMMANDS],
-        "prompt": [*FLOW_COMMANDS, "skip", "yes", "no", "next"],
-        "paused": list(PAUSE_COMMANDS),
-    }
+    states = listening_states(matcher.intents)
     allowed = states.get(state) or [name.strip() for name in state.split(",") if name.strip()]
     unknown = [name for name in allowed if name not in matcher.intents]
     if unknown:
@@ -549,6 +542,11 @@ def intents_tool(action: str, names: list[str]) -> int:
             raise TogetherlyError(f"unknown intent(s): {', '.join(unknown)}; known: {', '.join(intents.names())}")
         for phrase in intents.phrases(names or None):
             print(f"{phrase.intent}\t{phrase.spoken}")
+        return 0
+    if action == "warm":
+        classifier = IntentMatcher(intents).classifier
+        stage = "sentence embeddings and n-grams" if classifier is not None and classifier.meaning else "n-grams"
+        print(f"Understanding ready: {len(intents.phrases())} phrases, paraphrases judged by {stage}.")
         return 0
     if action == "match":
         matcher = IntentMatcher(intents)

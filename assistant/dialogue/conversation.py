@@ -257,7 +257,9 @@ class Conversation:
         match = self.matcher.match(heard.text, commands, threshold=self.tuning.answer_command_threshold)
         log.info("heard answer: command=%s score=%.1f recognize_ms=%.0f", match.intent, match.score,
                  heard.recognize_ms)  # never the answer's words: they are private
-        return match if match.intent else None
+        # Only a near-exact phrase: an answer is the couple's own words ("what did we say last time" is a
+        # fine low of the day), so a paraphrase guess must not turn it into "repeat".
+        return match if match.intent and match.by == "phrase" else None
 
     def _pause(self, prompt: str) -> None:
         """After repeated silence: wait, without nagging, until the couple says continue (or stop)."""
