@@ -21,6 +21,9 @@ class AudioSink(Protocol):
     def stop(self) -> None:
         """Cut off whatever is playing."""
 
+    # Optional: `whole_lines = True` on a sink that keeps each line as one piece (a WAV file per line),
+    # so the speaker gives it whole lines rather than sentence by sentence.
+
 
 class Playback:
     """One sound being played block by block from a device callback, cut short by `stop()`.
@@ -107,6 +110,8 @@ class WavFileSink:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self.count = 0
+
+    whole_lines = True
 
     def play(self, samples: npt.NDArray[np.int16], rate: int) -> None:
         self.count += 1

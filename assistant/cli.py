@@ -161,6 +161,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES,
                         help="speech engine (default from config; auto = Vosk if a Vosk model was downloaded, "
                              "else Whisper tiny.en, else pocketsphinx)")
+    parser.add_argument("--voice", metavar="NAME",
+                        help="speaking voice (default from config: joe, the Piper neural voice; system: pyttsx3; "
+                             "or a Piper voice in the models folder's voices/)")
     parser.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder (implies Vosk)")
     parser.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
     parser.add_argument("--partner-one", metavar="NAME", help="first partner's name for this session")

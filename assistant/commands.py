@@ -7,12 +7,13 @@ import functools
 import json
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import paths
 from assistant.config import Settings, load_settings, save_settings, set_broken_config_aside, with_updates
-from assistant.errors import ConfigError, TogetherlyError
+from assistant.errors import AudioDeviceError, ConfigError, TogetherlyError
 from assistant.notes import AnswerNote, CheckInNote, Goal, Note, NotesFile
 from assistant.store import NotesStore
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from assistant.listener import SpeechListener
     from assistant.matcher import IntentMatcher
     from assistant.notes_query import DamagedForget, EntryFilter, Selection
-    from assistant.speaker import Speaker
+    from assistant.responses import Responses
+    from assistant.speaker import Speaker, VoiceSpeaker
 
 
 def _report(message: str) -> None:
@@ -47,7 +49,7 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     data_dir = paths.prepare_data_dir(paths.data_dir(args.data_dir))  # before anything slow: a clear error first
     settings = load_settings(data_dir)
     overrides = {k: v for k, v in (("partner_one", args.partner_one), ("partner_two", args.partner_two),
-                                   ("engine", args.engine)) if v}
+                                   ("engine", args.engine), ("voice", args.voice)) if v}
     if args.model:
         overrides.update(vosk_model=args.model, engine="vosk")
     settings = with_updates(settings, overrides)
@@ -72,7 +74,9 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
     speakers: list[Speaker] = [PrintSpeaker()]
     speak = args.speak if args.speak is not None else not (args.text or args.wav)
     if speak or args.save_speech:
-        speakers.append(_voice(args.save_speech, barge_in))
+        voice = _voice(args.save_speech, settings, data_dir, paths.models_dir(args.models_dir), barge_in)
+        _warm(voice, responses, settings)
+        speakers.append(voice)
 
     store = NotesStore.in_dir(data_dir, report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
@@ -87,7 +91,7 @@ def _keep_settings(data_dir: Path, args: argparse.Namespace, settings: Settings)
         kept = load_settings(data_dir)
     except ConfigError:
         kept = Settings()
-    chosen = {k: getattr(settings, k) for k in ("partner_one", "partner_two", "names_asked")
+    chosen = {k: getattr(settings, k) for k in ("partner_one", "partner_two", "names_asked", "speaking_rate", "volume")
               if not (k in ("partner_one", "partner_two") and getattr(args, k, None))}
     save_settings(data_dir, with_updates(kept, chosen))
 
@@ -129,13 +133,44 @@ def _hearing(args: argparse.Namespace, settings: Settings, matcher: IntentMatche
     return source, SpeechListener(source, recognizer, clock=clock, barge_in=barge_in, paraphrases=True), barge_in
 
 
-def _voice(save_dir: Path | None, barge_in: BargeInMonitor | None = None) -> Speaker:
+WARM_KEYS = ("core.welcome", "core.goodbye", "core.after_flow", "core.didnt_catch_idle", "core.capabilities",
+             "core.thanks_reply", "checkin.greet", "checkin.ask_high", "checkin.ask_low", "checkin.closing",
+             "checkin.saved", "hug.done_hug", "calm_down.acknowledge", "question_game.intro")
+"""Lines worth having as audio before they are first needed: the welcome, the goodbye, the check-in."""
+
+
+def _voice(save_dir: Path | None, settings: Settings, data_dir: Path, models: Path,
+           barge_in: BargeInMonitor | None = None) -> VoiceSpeaker:
+    """The chosen voice (Piper's joe by default; `system` is pyttsx3), pyttsx3 when it cannot load (said
+    once), with fixed lines kept as audio in the data folder."""
     from assistant.audio_out import AudioSink, SoundDeviceSink, WavFileSink  # noqa: PLC0415
     from assistant.speaker import VoiceSpeaker  # noqa: PLC0415
-    from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
+    from assistant.speech_cache import SpeechCache  # noqa: PLC0415
+    from assistant.tts import Pyttsx3Synthesizer, Synthesizer  # noqa: PLC0415
 
+    synthesizer: Synthesizer | None = None
+    if settings.voice != "system":
+        from assistant.piper_voice import PiperSynthesizer  # noqa: PLC0415
+
+        try:
+            synthesizer = PiperSynthesizer(settings.voice, models / "voices", speaking_rate=settings.speaking_rate,
+                                           volume=settings.volume)
+        except AudioDeviceError as exc:
+            _report(f"{exc}; speaking with the system voice (pyttsx3) instead")
+    if synthesizer is None:
+        synthesizer = Pyttsx3Synthesizer(speaking_rate=settings.speaking_rate, volume=settings.volume)
     sink: AudioSink = WavFileSink(save_dir) if save_dir else SoundDeviceSink()
-    return VoiceSpeaker(Pyttsx3Synthesizer(), sink, barge_in)
+    return VoiceSpeaker(synthesizer, sink, barge_in, cache=SpeechCache(data_dir / "speech-cache"))
+
+
+def _warm(voice: VoiceSpeaker, responses: Responses, settings: Settings) -> None:
+    """Synthesize the common fixed lines in the background, so even the first of them starts at once."""
+    from assistant.dialogue.conversation import sentence_case, singular_after_one  # noqa: PLC0415
+
+    names = {"partner_one": settings.partner_one, "partner_two": settings.partner_two}
+    lines = [sentence_case(singular_after_one(v.format(**names, name=settings.partner_one)))
+             for key in WARM_KEYS for v in responses.all_variants(key)]
+    threading.Thread(target=voice.warm, args=(lines,), name="togetherly-voice-warm", daemon=True).start()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,6 +26,12 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     partner_one: str = Field(default="partner one", min_length=1, max_length=40)
     partner_two: str = Field(default="partner two", min_length=1, max_length=40)
+    voice: str = Field(default="joe", min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
+    """joe: the Piper neural voice installed with Togetherly; system: pyttsx3 (espeak-ng); another name: a
+    Piper voice in the models folder's voices/ (NAME.onnx and NAME.onnx.json)."""
+    speaking_rate: float = Field(default=0.9, ge=0.5, le=1.6)
+    """1 is the voice's own pace; the default is a little calmer, for the bedside."""
+    volume: float = Field(default=0.8, ge=0.1, le=1.0)
     names_asked: bool = False
     """The couple was asked for their names once (answered or skipped): not asked again at start."""
     engine: Engine = "auto"

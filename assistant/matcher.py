@@ -106,8 +106,10 @@ class IntentMatcher:
         phrases = self.intents.phrases(sorted(allowed) if allowed is not None else None)
         return [p.text for p in phrases], phrases
 
-    def match(self, utterance: str, allowed: Collection[str] | None = None, threshold: float | None = None) -> Match:
-        """Best intent among `allowed` (all when None), or intent None when nothing scores high enough."""
+    def match(self, utterance: str, allowed: Collection[str] | None = None, threshold: float | None = None, *,
+              paraphrases: bool = True) -> Match:
+        """Best intent among `allowed` (all when None), or intent None when nothing scores high enough.
+        `paraphrases=False`: the phrases alone decide (never waits for the classifier's training)."""
         text = spell_digits(self.intents.normalizer.normalize(utterance))
         cutoff = self.threshold if threshold is None else threshold
         if not text:
@@ -132,7 +134,7 @@ class IntentMatcher:
         name, (score, best) = ranked[0]
         if score >= cutoff:
             return Match(text, name, score, best.text, alternatives, _numbers_as_heard(text, best.slots))
-        if self.classifier is None or len(text.split()) > MAX_PARAPHRASE_WORDS:
+        if not paraphrases or self.classifier is None or len(text.split()) > MAX_PARAPHRASE_WORDS:
             return Match(text, None, score, best.text, alternatives)
         intent = self.classifier.classify(text, allowed)
         if intent is None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 import numpy as np
@@ -16,7 +18,8 @@ from assistant.audio import to_mono_16k
 from assistant.audio_out import AudioSink
 from assistant.clock import Clock, SystemClock
 from assistant.errors import AudioDeviceError
-from assistant.tts import Pyttsx3Synthesizer
+from assistant.speech_cache import SpeechCache
+from assistant.tts import Synthesizer
 
 if TYPE_CHECKING:
     from assistant.barge_in import BargeInMonitor
@@ -25,8 +28,13 @@ log = logging.getLogger(__name__)
 
 
 class Speaker(Protocol):
-    def say(self, text: str) -> None:
-        """Deliver one line to the couple; returns when it has been delivered."""
+    def say(self, text: str, fixed: bool = False) -> None:
+        """Deliver one line to the couple; returns when it has been delivered. `fixed`: a line from the
+        response files with only names and numbers filled in, which a voice may keep as audio; never a
+        line carrying what the couple said."""
+
+    def tune(self, speaking_rate: float, volume: float) -> None:
+        """The couple asked for another pace or loudness ("speak slower", "louder")."""
 
     def chime(self, name: str) -> None:
         """Play one of the named chimes in `assistant.tones` (shown as a line where there is no sound)."""
@@ -37,15 +45,19 @@ class PrintSpeaker:
         self._stream = stream or sys.stdout
         self._prefix = prefix
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, fixed: bool = False) -> None:
         print(f"{self._prefix}{text}", file=self._stream, flush=True)
+
+    def tune(self, speaking_rate: float, volume: float) -> None:
+        pass  # printed words have no pace
 
     def chime(self, name: str) -> None:
         print(f"{self._prefix}(chime: {name.replace('_', ' ')})", file=self._stream, flush=True)
 
 
 class VoiceSpeaker:
-    """pyttsx3 synthesis played through an AudioSink (the speaker, or WAV files).
+    """A synthesizer's speech (Piper, or pyttsx3) played through an AudioSink (the speaker, or WAV files);
+    fixed lines from the speech cache when it has them.
 
     With a barge-in monitor, each line plays on a worker thread while the monitor listens; a barge-in
     stops the sink, and the rest of the turn stays quiet until the listener has taken the command.
@@ -54,9 +66,13 @@ class VoiceSpeaker:
     RETRY_S = 5.0
     """After the output fails, replies are only printed; the device is tried again this often."""
 
-    def __init__(self, synthesizer: Pyttsx3Synthesizer, sink: AudioSink,
-                 barge_in: BargeInMonitor | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, synthesizer: Synthesizer, sink: AudioSink,
+                 barge_in: BargeInMonitor | None = None, clock: Clock | None = None,
+                 cache: SpeechCache | None = None) -> None:
         self.synthesizer = synthesizer
+        self.cache = cache
+        self._lock = threading.Lock()
+        """One synthesis at a time: the start-up warm-up shares the voice with the conversation."""
         self.sink = sink
         self.barge_in = barge_in
         self.clock: Clock = clock or SystemClock()
@@ -67,15 +83,51 @@ class VoiceSpeaker:
     def _failed(self) -> bool:
         return self._retry_at is not None and self.clock.monotonic() < self._retry_at
 
-    def say(self, text: str) -> None:
+    def tune(self, speaking_rate: float, volume: float) -> None:
+        with self._lock:
+            self.synthesizer.tune(speaking_rate, volume)
+
+    def audio(self, text: str, fixed: bool = False) -> tuple[npt.NDArray[np.int16], int]:
+        """The line's audio: from the cache for a fixed line synthesized before, else synthesized now
+        (and kept, when fixed)."""
+        with self._lock:
+            key = SpeechCache.key(self.synthesizer.settings_key, text) if fixed and self.cache else None
+            cached = self.cache.get(key) if self.cache is not None and key is not None else None
+            if cached is not None:
+                return cached
+            audio = self.synthesizer.synthesize(text)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, audio)
+        return audio
+
+    def warm(self, lines: list[str]) -> None:
+        """Synthesize these fixed lines into the cache ahead of need (on a background thread at start-up)."""
+        for line in lines:
+            try:
+                self.audio(line, fixed=True)
+            except AudioDeviceError as exc:
+                log.info("voice warm-up stopped: %s", exc)
+                return
+
+    def say(self, text: str, fixed: bool = False) -> None:
         if self._failed or (self.barge_in is not None and self.barge_in.pending):
             return
         if self.barge_in is None:
-            self._play(lambda: self.synthesizer.synthesize(text))
+            if fixed or self.cache is None or getattr(self.sink, "whole_lines", False):
+                self._play(lambda: self.audio(text, fixed))
+            else:  # a new line: the first sentence plays while the next ones are synthesized
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="togetherly-tts") as ahead:
+                    pending = [ahead.submit(self.audio, sentence) for sentence in sentences(text)]
+                    for audio in pending:
+                        self._play(audio.result)
+                        if self._failed:
+                            for rest in pending:
+                                rest.cancel()
+                            return
             return
         monitor = self.barge_in
         try:
-            samples, rate = self.synthesizer.synthesize(text)
+            samples, rate = self.audio(text, fixed)
         except AudioDeviceError as exc:
             self._give_up(exc)
             return
@@ -126,13 +178,25 @@ class VoiceSpeaker:
             print("(voice output is back)", file=sys.stderr, flush=True)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def sentences(text: str) -> list[str]:
+    """A line cut where its sentences end, so the first can play while the next is synthesized."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part] or [text]
+
+
 class MultiSpeaker:
     def __init__(self, *speakers: Speaker) -> None:
         self.speakers = speakers
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, fixed: bool = False) -> None:
         for speaker in self.speakers:
-            speaker.say(text)
+            speaker.say(text, fixed)
+
+    def tune(self, speaking_rate: float, volume: float) -> None:
+        for speaker in self.speakers:
+            speaker.tune(speaking_rate, volume)
 
     def chime(self, name: str) -> None:
         for speaker in self.speakers:

@@ -130,7 +130,9 @@ class Conversation:
 
     def say(self, key: str, **values: object) -> str:
         text = sentence_case(singular_after_one(self.line(key, **values)))
-        self.speaker.say(text)
+        # Only names and numbers filled in: a fixed line, which the voice may keep as audio. Any other
+        # value may be what the couple said (a note, an agreement, an answer), which is never kept.
+        self.speaker.say(text, fixed=all(isinstance(v, int | float) for v in values.values()))
         return text
 
     def _names(self) -> dict[str, str]:
@@ -254,7 +256,8 @@ class Conversation:
         """A free answer that is (nearly exactly) a command is taken as that command."""
         if heard.status != "speech":
             return None
-        match = self.matcher.match(heard.text, commands, threshold=self.tuning.answer_command_threshold)
+        match = self.matcher.match(heard.text, commands, threshold=self.tuning.answer_command_threshold,
+                                   paraphrases=False)
         log.info("heard answer: command=%s score=%.1f recognize_ms=%.0f", match.intent, match.score,
                  heard.recognize_ms)  # never the answer's words: they are private
         # Only a near-exact phrase: an answer is the couple's own words ("what did we say last time" is a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from assistant.config import Settings
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled, SessionEnding
 from assistant.flows import FlowRegistry, Trigger
 from assistant.flows.names import NamesFlow, named
@@ -12,7 +13,12 @@ from assistant.matcher import Match
 
 log = logging.getLogger(__name__)
 
-IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye", "thanks", "affection", "yes", "no")
+IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye", "thanks", "affection", "yes", "no",
+                 "speak_slower", "speak_faster", "quieter", "louder")
+VOICE_STEPS = {"speak_slower": ("speaking_rate", 1 / 1.15, "core.voice_slower"),
+               "speak_faster": ("speaking_rate", 1.15, "core.voice_faster"),
+               "quieter": ("volume", 1 / 1.25, "core.voice_quieter"), "louder": ("volume", 1.25, "core.voice_louder")}
+"""How far one "speak slower" or "louder" moves the voice, and what is said."""
 IDLE_REPLIES = {"thanks": "core.thanks_reply", "affection": "core.affection_reply", "yes": "core.yes_idle",
                 "no": "core.no_idle"}
 """Idle words that get a short warm line, not a ritual."""
@@ -82,6 +88,8 @@ class Assistant:
             ctx.say("core.capabilities")
         elif intent in IDLE_REPLIES:
             ctx.say(IDLE_REPLIES[intent])
+        elif intent in VOICE_STEPS:
+            self.adjust_voice(intent)
         elif intent == "tell_me_more":
             self.tell_more(match)
         elif intent == "goodbye":
@@ -119,6 +127,23 @@ class Assistant:
             self.ctx.say("core.didnt_catch_idle_choices", options=self.ctx.likely_choices(match, self.idle_intents()))
         else:
             self.ctx.say("core.didnt_catch_idle")
+
+    def adjust_voice(self, intent: str) -> None:
+        """"speak slower", "louder": the next line already sounds so, and the choice is kept in config.yaml."""
+        ctx = self.ctx
+        field, factor, key = VOICE_STEPS[intent]
+        bounds = Settings.model_fields[field].metadata
+        low = next(m.ge for m in bounds if hasattr(m, "ge"))
+        high = next(m.le for m in bounds if hasattr(m, "le"))
+        now = float(getattr(ctx.settings, field))
+        wanted = round(min(high, max(low, now * factor)), 2)
+        if wanted == now:
+            ctx.say("core.voice_at_limit")
+            return
+        settings = ctx.settings.model_copy(update={field: wanted})
+        ctx.keep_settings(settings)
+        ctx.speaker.tune(settings.speaking_rate, settings.volume)
+        ctx.say(key)
 
     def tell_more(self, match: Match | None) -> None:
         """A ritual's one-breath description ("tell me more about the hug timer")."""
