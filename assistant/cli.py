@@ -203,7 +203,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "models":
         if args.models_command == "download":
             return commands.models_download(args.name, args.models_dir, args.url, args.sha256)
-        return commands.models_list(args.models_dir)
+        return commands.models_list(args.models_dir, args.data_dir)
     if args.command == "intents":
         return commands.intents_tool(args.intents_command, getattr(args, "intent", []))
     return commands.run(args)

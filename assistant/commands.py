@@ -519,7 +519,7 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
     if unknown:
         raise TogetherlyError(f"unknown state or intent(s): {', '.join(unknown)}; states: {', '.join(states)}")
     if text:
-        understander = Understander(matcher)
+        understander = Understander(matcher, idle=state == "idle")
         for line in sys.stdin:
             if line.strip():
                 print(json.dumps(understander.text(line.strip(), allowed).as_json(), ensure_ascii=False), flush=True)
@@ -530,7 +530,7 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
     if chosen.fallback_reason:
         _report(f"{chosen.fallback_reason}; using pocketsphinx instead")
     recognizer = chosen.recognizer
-    understander = Understander(matcher, recognizer)
+    understander = Understander(matcher, recognizer, idle=state == "idle")
     for path in wavs:
         print(json.dumps(understander.wav(path, allowed).as_json(), ensure_ascii=False), flush=True)
     return 0
@@ -550,16 +550,39 @@ def models_download(name: str | None, models_dir: Path | None, url: str | None, 
     return 0
 
 
-def models_list(models_dir: Path | None) -> int:
+def models_list(models_dir: Path | None, data_dir: Path | None = None) -> int:
+    from assistant.engines import choose_vosk_model  # noqa: PLC0415
+    from assistant.engines.whisper_model import WhisperModelFiles  # noqa: PLC0415
+    from assistant.errors import ModelError  # noqa: PLC0415
     from assistant.model_manager import catalog, list_models  # noqa: PLC0415
 
     directory = paths.models_dir(models_dir)
+    try:
+        settings = load_settings(paths.data_dir(data_dir))
+    except ConfigError:
+        settings = Settings()
+    try:
+        whisper = WhisperModelFiles.installed()
+        whisper.verify()
+        whisper_line = f"  whisper {whisper.name}: {whisper.folder}"
+    except ModelError as exc:
+        whisper, whisper_line = None, f"  whisper: not usable ({exc})"
+    vosk = choose_vosk_model(settings.vosk_model, directory)
+    if settings.engine in ("auto", "vosk") and vosk is not None:
+        in_use = f"vosk ({vosk.name})"
+    elif settings.engine in ("auto", "whisper") and whisper is not None:
+        in_use = f"whisper ({whisper.name})"
+    else:
+        in_use = "pocketsphinx (bundled en-us)"
+    print(f"Speech engine in use: {in_use} (engine: {settings.engine} in config)")
+    print("Installed:")
+    print(whisper_line)
+    print("  pocketsphinx en-us: bundled with pocketsphinx")
     installed = list_models(directory)
-    print(f"Installed in {directory}:")
     for model in installed:
-        print(f"  {model.name}")
+        print(f"  vosk {model.name}: {directory / model.name}")
     if not installed:
-        print("  (none: pocketsphinx's bundled English model is used)")
+        print(f"  (no Vosk model in {directory})")
     print("Downloadable with `togetherly models download NAME`:")
     for key, info in catalog().items():
         print(f"  {key}: {info.description}")

@@ -115,9 +115,10 @@ class IntentClassifier:
         others = similarity[self._labels == NOT_FOR_US]
         return bool(others.size and ours.size and others.max() > ours.max() + self.meaning.veto_margin)
 
-    def classify(self, text: str, allowed: Collection[str] | None = None) -> str | None:
-        """The best of `allowed` (all when None); None when "not for us" scores higher or the best is
-        below the margin (decision values: higher is surer, 0 is the SVM's own boundary)."""
+    def classify(self, text: str, allowed: Collection[str] | None = None, min_probability: float = 0.0) -> str | None:
+        """The best of `allowed` (all when None); None when "not for us" scores higher, the best is below
+        the margin (decision values: higher is surer), or, with embeddings, its probability among the
+        allowed intents and "not for us" is below `min_probability`."""
         if not text.strip():
             return None
         vector = self.meaning.embed(text) if self.meaning is not None else None
@@ -129,6 +130,11 @@ class IntentClassifier:
         value, name = max(candidates)
         if value < self.margin or scores.get(NOT_FOR_US, -math.inf) >= value:
             return None
+        if self.meaning is not None and min_probability > 0:
+            logits = np.array([v for v, _ in candidates] + [scores.get(NOT_FOR_US, -math.inf)])
+            odds = np.exp(logits - logits.max())
+            if float(odds.max() / odds.sum()) < min_probability:
+                return None
         if vector is not None and self.vetoed(vector, name):
             return None
         return name

@@ -65,15 +65,17 @@ class Understanding:
 
 
 class Understander:
-    def __init__(self, matcher: IntentMatcher, recognizer: Recognizer | None = None) -> None:
+    def __init__(self, matcher: IntentMatcher, recognizer: Recognizer | None = None, *, idle: bool = False) -> None:
+        """`idle`: judge as the idle loop does (a paraphrase must be surer there)."""
         self.matcher = matcher
         self.recognizer = recognizer
+        self.idle = idle
 
     def _match(self, source: str, transcript: str, confidence: float, allowed: Sequence[str], *, engine: str,
                recognize_ms: float) -> Understanding:
         _ = self.matcher.classifier  # a classifier still training in the background is not matching time
         start = time.perf_counter()
-        match = gate(self.matcher.match(transcript, allowed), confidence)
+        match = gate(self.matcher.match(transcript, allowed, idle=self.idle), confidence)
         match_ms = (time.perf_counter() - start) * 1000
         return Understanding(source, transcript, match.intent, round(match.score, 1), round(confidence, 3),
                              [(name, score) for name, score in match.alternatives],

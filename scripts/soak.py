@@ -68,6 +68,7 @@ TYPED_ROUND: tuple[str, ...] = (
     "start our evening ritual", "yes", "a walk", "rain", "cake", "traffic", "yes", "you made tea",
     "the way we laughed", "yes", "next", "yes", "",
     "what can you do", "order a pizza",
+    "read our favourites", "change our names", "Sam and Alex",
 )
 SILENCE_WAV = "<22 seconds of silence>"
 SPOKEN_ROUNDS: tuple[tuple[str, ...], ...] = (

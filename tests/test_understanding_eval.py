@@ -8,6 +8,7 @@ scripts/eval_understanding.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from assistant.dialogue.states import home_state, listening_states
 from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.engines.whisper_engine import WhisperRecognizer
+from assistant.flows import default_flows
 from assistant.intents import IntentSet
 from assistant.matcher import IntentMatcher
 from assistant.paths import language_dir
@@ -100,20 +102,21 @@ def test_out_of_scope_speech_is_rejected(verdicts: dict[Key, list[tuple[Item, st
         f"{accepted}/{len(judged)} accepted"
 
 
-@pytest.mark.parametrize(("mode", "min_right", "max_false"), [("in-state", 0.94, 0.06), ("all", 0.93, 0.06)])
+@pytest.mark.parametrize(("mode", "min_right", "max_false"), [("in-state", 0.90, 0.04), ("all", 0.92, 0.06)])
 def test_typed_paraphrases_of_the_whole_test_split(mode: str, min_right: float, max_false: float) -> None:
     """Typed words (`togetherly --text`) through the fuzzy matcher and the intent classifier (n-grams and
     sentence embeddings), on the whole test split: each sentence judged in the state where it would be said
-    (out-of-scope ones in the idle loop), and with every intent allowed. Measured: in-state 95.0% right and
-    2/50 out-of-scope accepted; every intent 94.4% and 2/50 (before the meaning stage: 71.3% and 10%)."""
+    (out-of-scope ones in the idle loop, with its higher bar), and with every intent allowed. Measured:
+    in-state 91.0% right and 1/50 out-of-scope accepted; every intent 93.8% and 2/50 (before the meaning
+    stage: 71.3% and 10%)."""
     intents = IntentSet.load_dir(language_dir())
     matcher = IntentMatcher(intents)
     states = listening_states(intents)
     test = items(load_corpus(), "test")
 
     def heard(item: Item) -> str | None:
-        allowed = states[home_state(item.intent, states)] if mode == "in-state" else None
-        return matcher.match(item.text, allowed).intent
+        state = home_state(item.intent, states) if mode == "in-state" else "all"
+        return matcher.match(item.text, states[state], idle=state == "idle").intent
 
     inside = [item for item in test if item.intent is not None]
     outside = [item for item in test if item.intent is None]
@@ -121,3 +124,18 @@ def test_typed_paraphrases_of_the_whole_test_split(mode: str, min_right: float, 
     false_accepts = sum(heard(item) is not None for item in outside) / len(outside)
     assert accuracy >= min_right, f"typed accuracy {accuracy:.1%}"
     assert false_accepts <= max_false, f"typed false accepts {false_accepts:.0%}"
+
+
+def test_talk_not_meant_for_us_rarely_starts_a_ritual() -> None:
+    """The seed article read as talk near the device, sentence by sentence, typed into the idle loop.
+    Measured: 10 of 154 sentences start a ritual (41 without the idle loop's higher bar)."""
+    intents = IntentSet.load_dir(language_dir())
+    matcher = IntentMatcher(intents)
+    idle = listening_states(intents)["idle"]
+    triggers = set(default_flows().triggers())
+    article = (Path(__file__).resolve().parents[2] / "shared" / "seed-article.md")
+    text = article.read_text() if article.is_file() else ""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if len(s.split()) >= 3]
+    assert len(sentences) > 150, f"the seed article is read from shared/ beside the checkout: {article}"
+    started = [s for s in sentences if matcher.match(s, idle, idle=True).intent in triggers]
+    assert len(started) <= 12, started

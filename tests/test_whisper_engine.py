@@ -217,3 +217,13 @@ def test_the_couple_hears_when_the_better_hearing_could_not_start(tmp_path: Path
     assert "config.json is damaged" in result.stderr and "listening with pocketsphinx" in result.stderr
     second = result.stdout.splitlines()[1]
     assert "my better hearing could not start" in second
+
+
+def test_models_list_names_the_engine_in_use_and_what_is_installed(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "assistant", "models", "list", "--data-dir", str(tmp_path),
+                             "--models-dir", str(tmp_path / "models")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Speech engine in use: whisper (tiny.en) (engine: auto in config)"
+    assert any(line.startswith("  whisper tiny.en: ") for line in lines)
+    assert "  pocketsphinx en-us: bundled with pocketsphinx" in lines

@@ -140,12 +140,13 @@ class Conversation:
 
     # -- listening ------------------------------------------------------------------------------
     def hear_command(self, intents: Sequence[str], timeout_s: float | None,
-                     deadline: float | None = None) -> tuple[Heard, Match | None]:
-        """Listen in command mode for one of `intents`; the match is None on silence, end or deadline."""
+                     deadline: float | None = None, *, idle: bool = False) -> tuple[Heard, Match | None]:
+        """Listen in command mode for one of `intents`; the match is None on silence, end or deadline.
+        `idle`: outside any ritual, where a paraphrase must be surer (`IntentMatcher.match`)."""
         heard = self._listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline))
         if heard.status != "speech":
             return heard, None
-        heard_match = self.matcher.match(heard.text, intents)
+        heard_match = self.matcher.match(heard.text, intents, idle=idle)
         match = gate(heard_match, heard.confidence, self.tuning.min_command_confidence)
         if match.intent != heard_match.intent:
             log.info("rejected %s: engine confidence %.2f", heard_match.intent, heard.confidence)

@@ -54,7 +54,7 @@ class Assistant:
         if first is not None and not self._act_on(first):
             return 0
         while True:
-            heard, match = ctx.hear_command(self.idle_intents(), None)
+            heard, match = ctx.hear_command(self.idle_intents(), None, idle=True)
             if heard.status == "end":
                 ctx.say("core.goodbye")
                 return 0

@@ -77,7 +77,7 @@ class NamesFlow:
                 if answer is None:
                     self._keep(ctx, ctx.settings, "core.names_skipped")
                     return None
-                command = ctx.matcher.match(answer, idle_intents) if idle_intents else None
+                command = ctx.matcher.match(answer, idle_intents, idle=True) if idle_intents else None
                 if command is not None and command.intent is not None and command.by != "classifier":
                     ctx.last_heard = answer
                     return command
