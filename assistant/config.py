@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.data_files import load_model
 from assistant.errors import ConfigError, DataFileError
 from assistant.paths import ensure_private_dir
+from assistant.private_files import write_private
 
 CONFIG_FILE_NAME = "config.yaml"
 
@@ -91,14 +92,7 @@ def save_settings(directory: Path, settings: Settings) -> Path:
     path = ensure_private_dir(directory) / CONFIG_FILE_NAME
     data = settings.model_dump(mode="json", exclude_none=True)
     text = "# Togetherly settings (written by `togetherly setup`)\n" + yaml.safe_dump(data, sort_keys=False)
-    # Private from its first byte, and whole or not at all: written aside, then renamed over the old one.
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(part, path)
+    write_private(path, text)
     return path
 
 

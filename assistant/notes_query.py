@@ -13,9 +13,7 @@ entries being forgotten (`forget_in_damaged`).
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +35,7 @@ from assistant.notes import (
     PartnerCheckIn,
     RitualLog,
 )
+from assistant.private_files import write_private
 
 NOTE_KINDS = ("checkin", "note", "answer", "appreciation")
 KINDS = (*NOTE_KINDS, "goal")
@@ -194,21 +193,12 @@ def _rituals_markdown(log: RitualLog, questions: Mapping[str, str]) -> list[str]
     return lines
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` readable by the owner only (0600), atomically, replacing any old file."""
-    directory = path.parent if str(path.parent) else Path(".")
+def write_export(path: Path, text: str) -> None:
+    """The export, owner-only and whole (`private_files.write_private`), or a TogetherlyError saying why."""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=directory)
+        write_private(path, text)
     except OSError as exc:
-        raise TogetherlyError(f"cannot write in {directory}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp made it 0600
-            handle.write(text)
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
         raise TogetherlyError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    path.chmod(0o600)
 
 
 def export(data: NotesFile, where: EntryFilter, path: Path, exported_at: datetime,
@@ -217,7 +207,7 @@ def export(data: NotesFile, where: EntryFilter, path: Path, exported_at: datetim
     `questions` (id -> text) words the saved favourite questions."""
     render = to_markdown if export_format(path) == "markdown" else to_json
     chosen = select(data, where)
-    write_private(path, render(data, chosen, where, exported_at, questions or {}))
+    write_export(path, render(data, chosen, where, exported_at, questions or {}))
     return chosen
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from assistant.engines.whisper_model import cache_dir
 from assistant.errors import ModelError
+from assistant.private_files import write_private
 from assistant.sentence_embeddings import SentenceEmbedder, model_folder
 
 log = logging.getLogger(__name__)
@@ -91,9 +92,8 @@ class SentenceMeaning:
     def _save(path: Path, vectors: Vectors) -> None:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            part = path.with_name(f".{path.name}.{os.getpid()}.part")
-            with part.open("wb") as handle:
-                np.save(handle, vectors, allow_pickle=False)
-            os.replace(part, path)
+            buffer = io.BytesIO()
+            np.save(buffer, vectors, allow_pickle=False)
+            write_private(path, buffer.getvalue())
         except OSError as exc:  # a read-only cache only costs embedding again next start
             log.info("could not cache the phrase vectors: %s", exc)

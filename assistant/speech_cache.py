@@ -9,6 +9,7 @@ files 0600), the oldest removed past a size bound. A damaged file is ignored and
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import wave
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from assistant.private_files import write_private
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +59,13 @@ class SpeechCache:
         samples, rate = audio
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            part = self.folder / f".{key}.{os.getpid()}.part"
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
+            buffer = io.BytesIO()
+            with wave.open(buffer, "wb") as wav:
                 wav.setnchannels(1)
                 wav.setsampwidth(2)
                 wav.setframerate(rate)
                 wav.writeframes(samples.astype("<i2").tobytes())
-            os.replace(part, self.folder / f"{key}.wav")
+            write_private(self.folder / f"{key}.wav", buffer.getvalue())
             self._trim()
         except OSError as exc:  # a full or read-only disk only costs synthesizing again
             log.info("could not cache a spoken line: %s", exc)

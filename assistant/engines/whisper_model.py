@@ -19,6 +19,7 @@ import platformdirs
 
 from assistant.errors import ModelError
 from assistant.paths import APP_NAME
+from assistant.private_files import write_private
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +99,7 @@ class WhisperModelFiles:
         path = self._stamp_path()
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            part = path.with_suffix(f".{os.getpid()}.part")
-            part.write_text(json.dumps(stamp))
-            part.replace(path)
+            write_private(path, json.dumps(stamp))
         except OSError as exc:  # a read-only cache only costs hashing again next time
             log.info("could not keep the Whisper verification stamp: %s", exc)
 

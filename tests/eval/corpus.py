@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.audio import Samples, dithered_silence, read_wav
 from assistant.data_files import load_model
 from tests.eval.noise import babble, mix_at_snr, pink_noise
-from tests.speech_fixtures import synthesize, synthesize_flite
+from tests.speech_fixtures import synthesize, synthesize_flite, synthesize_piper
 
 CORPUS_FILE = Path(__file__).with_name("understanding.yaml")
 
@@ -29,7 +29,7 @@ CORPUS_FILE = Path(__file__).with_name("understanding.yaml")
 @dataclass(frozen=True)
 class Voice:
     synth: str
-    """"espeak-ng" or "flite"."""
+    """"espeak-ng", "flite" or "piper"."""
     name: str
     speed: float
     """espeak-ng: words per minute; flite: duration stretch (above 1 is slower)."""
@@ -39,12 +39,15 @@ class Voice:
 
     def key(self, text: str) -> str:
         """The rendering's cache name (espeak-ng's as it was before flite joined, so old caches still serve)."""
-        label = f"flite|{self.name}|{self.speed:.1f}" if self.synth == "flite" else f"{self.name}|{int(self.speed)}"
+        label = (f"{self.synth}|{self.name}|{self.speed:.1f}" if self.synth in ("flite", "piper")
+                 else f"{self.name}|{int(self.speed)}")
         return hashlib.sha1(f"{label}|{text}".encode()).hexdigest()[:16]
 
     def render(self, text: str, path: Path) -> None:
         if self.synth == "flite":
             synthesize_flite(text, path, voice=self.name, stretch=self.speed)
+        elif self.synth == "piper":
+            synthesize_piper(text, path, speaking_rate=self.speed)
         else:
             synthesize(text, path, voice=self.name, speed=int(self.speed))
 
@@ -52,6 +55,7 @@ class Voice:
 VOICE_SETS: dict[str, tuple[Voice, ...]] = {
     "espeak": (Voice("espeak-ng", "en-us", 150), Voice("espeak-ng", "en", 175), Voice("espeak-ng", "en-us+f3", 130)),
     "flite": (Voice("flite", "awb", 1.0), Voice("flite", "rms", 0.9), Voice("flite", "slt", 1.1)),
+    "piper": (Voice("piper", "joe", 1.0), Voice("piper", "joe", 0.85), Voice("piper", "joe", 1.15)),
 }
 """Three voices at three speeds per family; items take them in turn."""
 LEVELS: tuple[float | None, ...] = (None, 24.0, 15.0, 6.0)
