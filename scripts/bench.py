@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -289,6 +290,38 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int, *, realtime: bo
              ("end of speech → first reply audio", total))]
 
 
+def bench_listening(work: Path, lines: int = 50) -> list[list[str]]:
+    """A listening test a machine can do: Whisper transcribes the assistant's own speech of `lines`
+    response lines, in Piper's joe voice and in espeak-ng's (the system voice); word error rate against
+    the text, numbers and punctuation folded."""
+    from rapidfuzz.distance import Levenshtein  # noqa: PLC0415
+
+    from assistant.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
+    from assistant.intents import spell_digits  # noqa: PLC0415
+    from assistant.responses import Responses  # noqa: PLC0415
+    from tests.speech_fixtures import synthesize_piper  # noqa: PLC0415
+
+    responses = Responses.load_dir(language_dir() / "responses")
+    keys = responses.keys()
+    texts = sorted({v.format(partner_one="Sam", partner_two="Alex", name="Sam") for key in keys
+                    for v in responses.all_variants(key) if "{" not in v.replace("{partner_one}", "")
+                    .replace("{partner_two}", "").replace("{name}", "") and len(v.split()) >= 4})[:lines]
+    whisper = WhisperRecognizer()
+
+    def words(text: str) -> list[str]:
+        return spell_digits(re.sub(r"[^\w' ]+", " ", text.lower().replace("-", " "))).split()
+
+    rows = []
+    for voice, render in (("piper joe", synthesize_piper), ("espeak-ng (system voice)", synthesize)):
+        errors = total = 0
+        for i, text in enumerate(texts):
+            heard = whisper.transcribe(with_silence(read_wav(render(text, work / f"listen-{i}.wav"))))
+            errors += Levenshtein.distance(words(text), words(heard.text))
+            total += len(words(text))
+        rows.append([voice, str(len(texts)), f"{100 * errors / total:.1f}%"])
+    return rows
+
+
 EARLY_VOICES = [("en-us", 150), ("en+f3", 130)]
 EARLY_NOISES = [("clean", None, 0.0), ("pink 30 dB", "pink", 30.0), ("pink 20 dB", "pink", 20.0),
                 ("babble 15 dB", "babble", 15.0)]
@@ -490,6 +523,8 @@ def main() -> int:
               f"ahead after 250 ms of silence, {window_ms:.0f} ms window; Piper joe's first sentence)",
               ["stage", "p50", "p95"], bench_turn(WhisperRecognizer(), work, args.repeats, realtime=True,
                                                   synth=PiperSynthesizer()))
+        table("Listening test: Whisper tiny.en transcribing the assistant's own speech of response lines "
+              "(word error rate)", ["voice", "lines", "WER"], bench_listening(work))
         table("Adaptive endpointing against the full window (pocketsphinx, all command phrases; commands and "
               "evaluation paraphrases; cut = ended before the voice did)",
               ["voice", "noise", "n", "ended early", "cut (adaptive)", "cut (full window)", "right (adaptive)",
