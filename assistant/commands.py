@@ -7,7 +7,7 @@ import functools
 import json
 import signal
 import sys
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,7 @@ def _report(message: str) -> None:
     print(f"togetherly: {message}", file=sys.stderr, flush=True)
 
 
-def build_session(args: argparse.Namespace) -> tuple[object, object]:
+def build_session(args: argparse.Namespace) -> tuple[object, list[Callable[[], None]]]:
     """Wire input, recognition, output and storage from the command-line options."""
     from datetime import datetime  # noqa: PLC0415
 
@@ -72,17 +72,20 @@ def build_session(args: argparse.Namespace) -> tuple[object, object]:
         source, listener, barge_in = _hearing(args, settings, matcher, clock, notices)
 
     speakers: list[Speaker] = [PrintSpeaker()]
+    closers: list[Callable[[], None]] = [source.close] if source is not None else []
+    """What the session must shut down before the process ends (devices, the voice's warm-up)."""
     speak = args.speak if args.speak is not None else not (args.text or args.wav)
     if speak or args.save_speech:
         voice = _voice(args.save_speech, settings, data_dir, paths.models_dir(args.models_dir), barge_in)
         _warm(voice, responses, settings)
         speakers.append(voice)
+        closers.insert(0, voice.close)
 
     store = NotesStore.in_dir(data_dir, report=_report)
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
                        responses=responses, clock=clock, store=store, settings=settings,
                        settings_keeper=functools.partial(_keep_settings, data_dir, args))
-    return Assistant(ctx, default_flows(), notices), source
+    return Assistant(ctx, default_flows(), notices), closers
 
 
 def _keep_settings(data_dir: Path, args: argparse.Namespace, settings: Settings) -> None:
@@ -164,19 +167,20 @@ def _voice(save_dir: Path | None, settings: Settings, data_dir: Path, models: Pa
 
 
 def _warm(voice: VoiceSpeaker, responses: Responses, settings: Settings) -> None:
-    """Synthesize the common fixed lines in the background, so even the first of them starts at once."""
+    """Synthesize the common fixed lines in the background, so even the first of them starts at once;
+    the session closes the voice (`VoiceSpeaker.close`) before it ends."""
     from assistant.dialogue.conversation import sentence_case, singular_after_one  # noqa: PLC0415
 
     names = {"partner_one": settings.partner_one, "partner_two": settings.partner_two}
     lines = [sentence_case(singular_after_one(v.format(**names, name=settings.partner_one)))
              for key in WARM_KEYS for v in responses.all_variants(key)]
-    threading.Thread(target=voice.warm, args=(lines,), name="togetherly-voice-warm", daemon=True).start()
+    voice.warm(lines)
 
 
 def run(args: argparse.Namespace) -> int:
     from assistant.dialogue.runner import Assistant  # noqa: PLC0415
 
-    assistant, source = build_session(args)
+    assistant, closers = build_session(args)
     assert isinstance(assistant, Assistant)
     ctx = assistant.ctx
 
@@ -191,8 +195,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if source is not None:
-            source.close()  # type: ignore[attr-defined]
+        for close in closers:
+            close()
 
 
 def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str | None) -> int:

@@ -164,7 +164,10 @@ class EarlyEnd:
         same = meaning is not None and meaning == self._meaning
         self._stable = self._stable + 1 if same else int(meaning is not None)
         self._meaning = meaning
-        return self._stable >= self.STABLE_FRAMES and silence_s >= self.silence_s - 1e-9
+        # A streaming engine's partial can still change; a whole-utterance decode (Whisper's, ahead of the
+        # end) is what the end would give, so once it is a whole command there is nothing to wait for.
+        needed = 1 if getattr(session, "partial_is_final", False) else self.STABLE_FRAMES
+        return self._stable >= needed and silence_s >= self.silence_s - 1e-9
 
 
 class Listener(Protocol):
@@ -335,6 +338,11 @@ class SpeechListener:
                 return self._finish(session)
             if holding and endpointer.silence_s > (settings.early_silence_s or 0.0) + 1e-9:
                 held.append(frame)
+                # Past the short silence the recognizer hears nothing more; an engine that decodes ahead
+                # (Whisper) may only now have the whole command, so keep asking.
+                if early is not None and early.hear(frame, endpointer.silence_s, session):
+                    self._owed = endpointer.silence_frames_left()
+                    return self._finish(session)
                 continue
             for earlier in held:
                 session.feed(earlier)

@@ -73,6 +73,8 @@ class VoiceSpeaker:
         self.cache = cache
         self._lock = threading.Lock()
         """One synthesis at a time: the start-up warm-up shares the voice with the conversation."""
+        self._closing = threading.Event()
+        self._warming: threading.Thread | None = None
         self.sink = sink
         self.barge_in = barge_in
         self.clock: Clock = clock or SystemClock()
@@ -101,13 +103,27 @@ class VoiceSpeaker:
         return audio
 
     def warm(self, lines: list[str]) -> None:
-        """Synthesize these fixed lines into the cache ahead of need (on a background thread at start-up)."""
-        for line in lines:
-            try:
-                self.audio(line, fixed=True)
-            except AudioDeviceError as exc:
-                log.info("voice warm-up stopped: %s", exc)
-                return
+        """Synthesize these fixed lines into the cache ahead of need, on a background thread; `close`
+        stops it between two lines (a voice's native threads must not be cut off at exit)."""
+
+        def run() -> None:
+            for line in lines:
+                if self._closing.is_set():
+                    return
+                try:
+                    self.audio(line, fixed=True)
+                except AudioDeviceError as exc:
+                    log.info("voice warm-up stopped: %s", exc)
+                    return
+
+        self._warming = threading.Thread(target=run, name="togetherly-voice-warm", daemon=True)
+        self._warming.start()
+
+    def close(self) -> None:
+        """Stop the warm-up after the line it is on."""
+        self._closing.set()
+        if self._warming is not None:
+            self._warming.join()
 
     def say(self, text: str, fixed: bool = False) -> None:
         if self._failed or (self.barge_in is not None and self.barge_in.pending):

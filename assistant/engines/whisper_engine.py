@@ -175,6 +175,9 @@ class WhisperRecognizer:
 class WhisperSession:
     """One utterance: audio collected as it comes, decoded ahead once a pause is seen, and at the end."""
 
+    partial_is_final = True
+    """`partial()` is the decode ahead, of all the audio so far: the end would give the same words."""
+
     def __init__(self, recognizer: WhisperRecognizer) -> None:
         self._recognizer = recognizer
         self._blocks: list[Samples] = []
