@@ -73,11 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     setup = sub.add_parser("setup", parents=[common], help="set your names and preferences",
-                           description="Write config.yaml: your names and the speech engine. Asks "
-                                       "interactively for anything not given as a flag.")
+                           description="Write config.yaml: your names, the speech engine and the voice. "
+                                       "Names not given as flags are asked at a terminal, or read from piped "
+                                       "input (one a line).")
     setup.add_argument("--partner-one", metavar="NAME")
     setup.add_argument("--partner-two", metavar="NAME")
     setup.add_argument("--engine", choices=ENGINES)
+    setup.add_argument("--voice", metavar="NAME", help="joe (the Piper voice, default), system (pyttsx3), or a "
+                                                      "Piper voice in the models folder's voices/")
+    setup.add_argument("--speaking-rate", type=float, metavar="X", help="1 is the voice's own pace (default 0.9)")
+    setup.add_argument("--volume", type=float, metavar="X", help="0.1 to 1 (default 0.8)")
 
     notes = sub.add_parser("notes", parents=[common], help="list, export or forget saved notes",
                            description="List what Togetherly has saved (optionally filtered), export it to\n"
@@ -192,7 +197,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from assistant import commands  # noqa: PLC0415 - keeps `--help` fast
 
     if args.command == "setup":
-        return commands.setup(args.data_dir, args.partner_one, args.partner_two, args.engine)
+        return commands.setup(args.data_dir, args.partner_one, args.partner_two, args.engine,
+                              voice=args.voice, speaking_rate=args.speaking_rate, volume=args.volume)
     if args.command == "notes":
         return commands.notes(args)
     if args.command == "understand":

@@ -159,3 +159,16 @@ def test_speak_slower_and_louder_change_the_config_and_the_next_line(tmp_path: P
 def test_an_unknown_voice_is_named(tmp_path: Path) -> None:
     with pytest.raises(AudioDeviceError, match=r"no Piper voice 'anna' in .*anna\.onnx"):
         PiperSynthesizer("anna", tmp_path)
+
+
+def test_setup_keeps_the_voice_pace_and_volume(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "assistant", "setup", "--partner-one", "Sam", "--partner-two",
+                             "Alex", "--voice", "system", "--speaking-rate", "0.8", "--volume", "0.6",
+                             "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, input="")
+    assert result.returncode == 0, result.stderr
+    kept = yaml.safe_load((tmp_path / "config.yaml").read_text())
+    assert (kept["voice"], kept["speaking_rate"], kept["volume"]) == ("system", 0.8, 0.6)
+    refused = subprocess.run([sys.executable, "-m", "assistant", "setup", "--volume", "3", "--data-dir",
+                              str(tmp_path)], capture_output=True, text=True, timeout=60, input="")
+    assert refused.returncode == 1 and "volume" in refused.stderr and "Traceback" not in refused.stderr
+    assert yaml.safe_load((tmp_path / "config.yaml").read_text())["volume"] == 0.6
