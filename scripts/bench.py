@@ -502,7 +502,10 @@ def main() -> int:
 
         silence = work / "silence.wav"
         write_wav(silence, with_silence(read_wav(wavs["stop"]), 0.1, 0.1))
-        startup = [bench_startup("pocketsphinx", silence, args.repeats, [])]
+        startup = [bench_startup("pocketsphinx", silence, args.repeats, []),
+                   bench_startup("whisper", silence, args.repeats, []),
+                   bench_startup("whisper", silence, args.repeats, ["--save-speech", str(work / "spoken")])]
+        startup[-1][0] = "whisper + Piper voice"
         if korean_model is not None:
             startup.append(bench_startup("vosk", silence, max(1, args.repeats // 2), ["--model", str(korean_model)]))
         table("Start-up (process start to welcome line) and peak memory", ["engine", "start-up ms p50",
