@@ -172,3 +172,13 @@ def test_setup_keeps_the_voice_pace_and_volume(tmp_path: Path) -> None:
                               str(tmp_path)], capture_output=True, text=True, timeout=60, input="")
     assert refused.returncode == 1 and "volume" in refused.stderr and "Traceback" not in refused.stderr
     assert yaml.safe_load((tmp_path / "config.yaml").read_text())["volume"] == 0.6
+
+
+def test_a_line_with_only_a_partners_name_filled_in_is_kept(tmp_path: Path) -> None:
+    session = make_session(tmp_path, [])
+    voice = Counting()
+    cache = SpeechCache(tmp_path / "speech-cache")
+    session.ctx.speaker = VoiceSpeaker(voice, WavFileSink(tmp_path / "out"), cache=cache)
+    asked = session.ctx.say("checkin.ask_high", name="Sam")
+    session.ctx.say("calm_down.confirm_agreement", text="no shouting after ten")
+    assert {p.stem for p in cache.folder.glob("*.wav")} == {SpeechCache.key(voice.settings_key, asked)}

@@ -130,9 +130,10 @@ class Conversation:
 
     def say(self, key: str, **values: object) -> str:
         text = sentence_case(singular_after_one(self.line(key, **values)))
-        # Only names and numbers filled in: a fixed line, which the voice may keep as audio. Any other
-        # value may be what the couple said (a note, an agreement, an answer), which is never kept.
-        self.speaker.say(text, fixed=all(isinstance(v, int | float) for v in values.values()))
+        # Only the partners' names and numbers filled in: a fixed line, which the voice may keep as audio.
+        # Any other value may be what the couple said (a note, an agreement, an answer): never kept.
+        fixed = all(isinstance(v, int | float) or v in self.settings.partners for v in values.values())
+        self.speaker.say(text, fixed=fixed)
         return text
 
     def _names(self) -> dict[str, str]:
