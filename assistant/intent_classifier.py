@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,10 +37,14 @@ class _Features:
     about 2 ms a sentence against 0.05 ms here (the matcher must stay well under 1 ms). The analyzer
     (tokenizing, n-grams) is scikit-learn's own; only the weighting is repeated: sublinear tf x idf, l2."""
 
-    def __init__(self, vectorizer: Any, offset: int) -> None:
+    def __init__(self, vectorizer: Any, offset: int, vocabulary: dict[str, int] | None = None,
+                 idf: npt.NDArray[np.float64] | None = None) -> None:
+        """`vectorizer` gives the analyzer; its fitted vocabulary and idf, unless given (from the cache)."""
         self._analyze = vectorizer.build_analyzer()
-        self._index: dict[str, int] = {term: offset + i for term, i in vectorizer.vocabulary_.items()}
-        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.vocabulary: dict[str, int] = vocabulary if vocabulary is not None else dict(vectorizer.vocabulary_)
+        self._index: dict[str, int] = {term: offset + i for term, i in self.vocabulary.items()}
+        self.idf = np.asarray(idf if idf is not None else vectorizer.idf_, dtype=np.float64)
+        self._idf = self.idf
         self._offset = offset
         self.size = len(self._index)
 
@@ -55,6 +60,20 @@ class _Features:
         values = [(1.0 + math.log(counts[i])) * float(self._idf[i - self._offset]) for i in indices]
         norm = math.sqrt(sum(v * v for v in values))
         return indices, [v / norm for v in values]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What training produced, enough to classify without training again (kept by SentenceMeaning)."""
+
+    words: dict[str, int]
+    words_idf: npt.NDArray[np.float64]
+    chars: dict[str, int]
+    chars_idf: npt.NDArray[np.float64]
+    classes: list[str]
+    coef: npt.NDArray[np.float64]
+    dense_coef: npt.NDArray[np.float64]
+    intercept: npt.NDArray[np.float64]
 
 
 class IntentClassifier:
@@ -73,10 +92,18 @@ class IntentClassifier:
         labels = [p.intent for p in intents.phrases()] + [NOT_FOR_US] * len(intents.out_of_scope)
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-        parts = [words.fit_transform(texts), chars.fit_transform(texts)]
         if meaning is not None:
             self._vectors = meaning.vectors(texts)
             self._labels = np.asarray(labels)
+            fitted = meaning.fitted(texts, labels)
+            if fitted is not None:  # fitted before on these very sentences: no training, no training's memory
+                self._words = _Features(words, 0, fitted.words, fitted.words_idf)
+                self._chars = _Features(chars, self._words.size, fitted.chars, fitted.chars_idf)
+                self._classes: list[str] = fitted.classes
+                self._coef, self._dense_coef, self._intercept = fitted.coef, fitted.dense_coef, fitted.intercept
+                return
+        parts = [words.fit_transform(texts), chars.fit_transform(texts)]
+        if meaning is not None:
             parts.append(csr_matrix(self._vectors * meaning.weight))
         matrix = hstack(parts).tocsr()
         # Balanced: an intent with six templates must not lose to one with two hundred expansions.
@@ -86,12 +113,16 @@ class IntentClassifier:
         model.fit(matrix, labels)
         self._words = _Features(words, 0)
         self._chars = _Features(chars, self._words.size)
-        self._classes: list[str] = [str(c) for c in model.classes_]
+        self._classes = [str(c) for c in model.classes_]
         coef = np.asarray(model.coef_, dtype=np.float64).T  # features x classes
         sparse_size = self._words.size + self._chars.size
         self._coef = np.ascontiguousarray(coef[:sparse_size])
         self._dense_coef = np.ascontiguousarray(coef[sparse_size:])
         self._intercept = np.asarray(model.intercept_, dtype=np.float64)
+        if meaning is not None:
+            meaning.keep_fitted(texts, labels, Fitted(self._words.vocabulary, self._words.idf, self._chars.vocabulary,
+                                                      self._chars.idf, self._classes, self._coef, self._dense_coef,
+                                                      self._intercept))
 
     def scores(self, text: str, vector: npt.NDArray[np.float32] | None = None) -> dict[str, float]:
         """Decision value per class (the out-of-scope class under NOT_FOR_US); `vector`: the text's

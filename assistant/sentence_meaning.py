@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import logging
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,7 @@ import numpy.typing as npt
 
 from assistant.engines.whisper_model import cache_dir
 from assistant.errors import ModelError
+from assistant.intent_classifier import Fitted
 from assistant.private_files import write_private
 from assistant.sentence_embeddings import SentenceEmbedder, model_folder
 
@@ -79,21 +82,54 @@ class SentenceMeaning:
             self._save(path, vectors)
         return vectors
 
-    def _cache_path(self, texts: list[str]) -> Path | None:
+    def fitted(self, texts: list[str], labels: list[str]) -> Fitted | None:
+        """The classifier's weights fitted before on these sentences and settings, from the disk cache."""
+        path = self._cache_path([*texts, *labels, self._settings()], "classifier", ".npz")
+        if path is None or not path.is_file():
+            return None
+        try:
+            with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+                names = json.loads(bytes(data["names"]).decode("utf-8"))
+                return Fitted(names["words"], data["words_idf"], names["chars"], data["chars_idf"], names["classes"],
+                              data["coef"], data["dense_coef"], data["intercept"])
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:  # damaged: trained again, rewritten
+            log.info("ignoring a damaged classifier cache %s: %s", path, exc)
+            return None
+
+    def keep_fitted(self, texts: list[str], labels: list[str], fitted: Fitted) -> None:
+        path = self._cache_path([*texts, *labels, self._settings()], "classifier", ".npz")
+        if path is None:
+            return
+        names = json.dumps({"words": fitted.words, "chars": fitted.chars, "classes": fitted.classes})
+        buffer = io.BytesIO()
+        np.savez(buffer, names=np.frombuffer(names.encode("utf-8"), dtype=np.uint8), words_idf=fitted.words_idf,
+                 chars_idf=fitted.chars_idf, coef=fitted.coef, dense_coef=fitted.dense_coef,
+                 intercept=fitted.intercept)
+        self._write(path, buffer.getvalue())
+
+    def _settings(self) -> str:
+        import sklearn  # noqa: PLC0415 - its version is part of what was fitted
+
+        return f"weight={self.weight} c={self.c} iterations={self.iterations} sklearn={sklearn.__version__}"
+
+    def _cache_path(self, texts: list[str], kind: str = "phrase-vectors", suffix: str = ".npy") -> Path | None:
         try:
             weights = model_folder() / "model.safetensors"
             stamp = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}"
         except (ModelError, OSError):
             return None
         digest = hashlib.sha256(("\n".join([stamp, *texts])).encode("utf-8")).hexdigest()[:24]
-        return (self._cache or cache_dir()) / f"phrase-vectors-{digest}.npy"
+        return (self._cache or cache_dir()) / f"{kind}-{digest}{suffix}"
+
+    def _save(self, path: Path, vectors: Vectors) -> None:
+        buffer = io.BytesIO()
+        np.save(buffer, vectors, allow_pickle=False)
+        self._write(path, buffer.getvalue())
 
     @staticmethod
-    def _save(path: Path, vectors: Vectors) -> None:
+    def _write(path: Path, data: bytes) -> None:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            buffer = io.BytesIO()
-            np.save(buffer, vectors, allow_pickle=False)
-            write_private(path, buffer.getvalue())
-        except OSError as exc:  # a read-only cache only costs embedding again next start
-            log.info("could not cache the phrase vectors: %s", exc)
+            write_private(path, data)
+        except OSError as exc:  # a read-only cache only costs embedding or training again next start
+            log.info("could not cache %s: %s", path.name, exc)

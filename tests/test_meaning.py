@@ -107,3 +107,21 @@ def test_the_meaning_stage_is_what_the_live_matcher_uses() -> None:
     session = make_session(Path("/nonexistent"), [])
     classifier = session.ctx.matcher.classifier
     assert classifier is not None and classifier.meaning is not None
+
+
+@pytest.mark.slow
+def test_the_fitted_classifier_is_cached_and_gives_the_same_verdicts(tmp_path: Path,
+                                                                     embedder: SentenceEmbedder) -> None:
+    from assistant.intent_classifier import IntentClassifier
+
+    trained = IntentClassifier(INTENTS, margin=0.0, meaning=SentenceMeaning(embedder, cache=tmp_path))
+    [cached] = tmp_path.glob("classifier-*.npz")
+    loaded = IntentClassifier(INTENTS, margin=0.0, meaning=SentenceMeaning(embedder, cache=tmp_path))
+    for said in ["we're at each other's throats", "could we do the highs and lows", "play some jazz"]:
+        assert loaded.scores(said) == pytest.approx(trained.scores(said))
+        assert loaded.classify(said) == trained.classify(said)
+    cached.write_bytes(b"PK\x03\x04 not a real archive")
+    retrained = IntentClassifier(INTENTS, margin=0.0, meaning=SentenceMeaning(embedder, cache=tmp_path))
+    assert retrained.classify("we're having a row") == "need_break"
+    with np.load(cached) as rewritten:
+        assert rewritten["coef"].shape[1] == len(INTENTS.names()) + 1, "rewritten"
