@@ -1,3 +1,3 @@
-from assistant.cli import main
+from assistant.cli import exit_now, main
 
-raise SystemExit(main())
+exit_now(main())

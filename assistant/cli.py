@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from assistant import __version__
+from assistant import __version__, paths
 from assistant.errors import TogetherlyError
 
 log = logging.getLogger("togetherly")
@@ -176,6 +177,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command; `togetherly` and `python -m assistant` exit with what it returns (`exit`)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -191,6 +193,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain
         return 141
+
+
+def run_command() -> None:
+    """The `togetherly` console script."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> None:
+    """End the process once everything is written: streams flushed, logs closed. Not through the
+    interpreter's own shutdown, which can crash (SIGSEGV, SIGABRT) while a background thread is still in
+    native code (the meaning stage loading its model, onnxruntime). Notes are saved before this."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    paths.remove_unpacked_data()
+    os._exit(code)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -215,4 +234,4 @@ def _dispatch(args: argparse.Namespace) -> int:
     return commands.run(args)
 
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "exit_now", "main", "run_command"]

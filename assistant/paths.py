@@ -35,9 +35,19 @@ def _language_root() -> Path:
         return root
     # A zipped install: the loaders read folders with glob and open, so unpack the data once per process.
     unpacked = Path(tempfile.mkdtemp(prefix="togetherly-lang-"))
-    atexit.register(shutil.rmtree, unpacked, ignore_errors=True)
+    _UNPACKED.append(unpacked)
+    atexit.register(remove_unpacked_data)
     _copy_tree(root, unpacked)
     return unpacked
+
+
+_UNPACKED: list[Path] = []
+
+
+def remove_unpacked_data() -> None:
+    """Remove the language data unpacked from a zipped install (at exit)."""
+    while _UNPACKED:
+        shutil.rmtree(_UNPACKED.pop(), ignore_errors=True)
 
 
 def _copy_tree(source: Traversable, target: Path) -> None:
