@@ -69,7 +69,11 @@ def test_spoken_checkin_runs_through_and_is_saved(recognizer: PocketsphinxRecogn
     files = [wavs["jazz"], wavs["start"], *(wavs[f"answer{i}"] for i in range(4))]
     listener = SpeechListener(WavFilesSource(files), recognizer)
     session = run_assistant(tmp_path, [], listener=listener)
-    assert session.lines[1].startswith("Sorry, I didn't"), "out-of-scope speech gets a gentle reprompt"
+    # Out-of-scope speech starts nothing and gets a gentle line: a reprompt, or, when pocketsphinx makes a
+    # bare "no" or "yes" of it (its adaptation makes this depend on what it heard before), the idle reply.
+    gentle = [v for key in ("core.didnt_catch_idle", "core.didnt_catch_maybe_break", "core.no_idle", "core.yes_idle")
+              for v in session.variants(key)]
+    assert session.lines[1] in gentle, "out-of-scope speech gets a gentle reply"
     assert session.count("checkin.greet") == 1
     [note] = [n for n in session.store.load().notes if isinstance(n, CheckInNote)]
     assert note.completed
