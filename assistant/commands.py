@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from assistant.audio_in import AudioSource
     from assistant.barge_in import BargeInMonitor
     from assistant.clock import Clock
+    from assistant.dialogue.conversation import Conversation
     from assistant.listener import SpeechListener
     from assistant.matcher import IntentMatcher
     from assistant.notes_query import DamagedForget, EntryFilter, Selection
-    from assistant.responses import Responses
     from assistant.speaker import Speaker, VoiceSpeaker
 
 
@@ -75,9 +75,9 @@ def build_session(args: argparse.Namespace) -> tuple[object, list[Callable[[], N
     closers: list[Callable[[], None]] = [source.close] if source is not None else []
     """What the session must shut down before the process ends (devices, the voice's warm-up)."""
     speak = args.speak if args.speak is not None else not (args.text or args.wav)
-    if speak or args.save_speech:
-        voice = _voice(args.save_speech, settings, data_dir, paths.models_dir(args.models_dir), barge_in)
-        _warm(voice, responses, settings)
+    voice = _voice(args.save_speech, settings, data_dir, paths.models_dir(args.models_dir), barge_in) \
+        if speak or args.save_speech else None
+    if voice is not None:
         speakers.append(voice)
         closers.insert(0, voice.close)
 
@@ -85,6 +85,8 @@ def build_session(args: argparse.Namespace) -> tuple[object, list[Callable[[], N
     ctx = Conversation(listener=listener, speaker=MultiSpeaker(*speakers), matcher=matcher,
                        responses=responses, clock=clock, store=store, settings=settings,
                        settings_keeper=functools.partial(_keep_settings, data_dir, args))
+    if voice is not None:
+        _warm(voice, ctx)
     return Assistant(ctx, default_flows(), notices), closers
 
 
@@ -166,15 +168,10 @@ def _voice(save_dir: Path | None, settings: Settings, data_dir: Path, models: Pa
     return VoiceSpeaker(synthesizer, sink, barge_in, cache=SpeechCache(data_dir / "speech-cache"))
 
 
-def _warm(voice: VoiceSpeaker, responses: Responses, settings: Settings) -> None:
+def _warm(voice: VoiceSpeaker, ctx: Conversation) -> None:
     """Synthesize the common fixed lines in the background, so even the first of them starts at once;
     the session closes the voice (`VoiceSpeaker.close`) before it ends."""
-    from assistant.dialogue.conversation import sentence_case, singular_after_one  # noqa: PLC0415
-
-    names = {"partner_one": settings.partner_one, "partner_two": settings.partner_two}
-    lines = [sentence_case(singular_after_one(v.format(**names, name=settings.partner_one)))
-             for key in WARM_KEYS for v in responses.all_variants(key)]
-    voice.warm(lines)
+    voice.warm([line for key in WARM_KEYS for line in ctx.spoken_variants(key, name=ctx.settings.partner_one)])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -44,7 +44,6 @@ class _Features:
         self.vocabulary: dict[str, int] = vocabulary if vocabulary is not None else dict(vectorizer.vocabulary_)
         self._index: dict[str, int] = {term: offset + i for term, i in self.vocabulary.items()}
         self.idf = np.asarray(idf if idf is not None else vectorizer.idf_, dtype=np.float64)
-        self._idf = self.idf
         self._offset = offset
         self.size = len(self._index)
 
@@ -57,7 +56,7 @@ class _Features:
         if not counts:
             return [], []
         indices = list(counts)
-        values = [(1.0 + math.log(counts[i])) * float(self._idf[i - self._offset]) for i in indices]
+        values = [(1.0 + math.log(counts[i])) * float(self.idf[i - self._offset]) for i in indices]
         norm = math.sqrt(sum(v * v for v in values))
         return indices, [v / norm for v in values]
 

@@ -129,12 +129,16 @@ class Conversation:
         return self.responses.render(key, **self._names(), **values)
 
     def say(self, key: str, **values: object) -> str:
-        text = sentence_case(singular_after_one(self.line(key, **values)))
+        text = spoken_form(self.line(key, **values))
         # Only the partners' names and numbers filled in: a fixed line, which the voice may keep as audio.
         # Any other value may be what the couple said (a note, an agreement, an answer): never kept.
         fixed = all(isinstance(v, int | float) or v in self.settings.partners for v in values.values())
         self.speaker.say(text, fixed=fixed)
         return text
+
+    def spoken_variants(self, key: str, **values: object) -> list[str]:
+        """Every way `say(key, ...)` can come out, as it is spoken (to have them ready as audio)."""
+        return [spoken_form(v.format(**self._names(), **values)) for v in self.responses.all_variants(key)]
 
     def _names(self) -> dict[str, str]:
         return {"partner_one": self.settings.partner_one, "partner_two": self.settings.partner_two}
@@ -333,6 +337,11 @@ _ONE_OF = re.compile(r"\b(1|one) (minute|second|hour|time|hug|question|goal|day|
 def singular_after_one(text: str) -> str:
     """"1 minutes" -> "1 minute": counts filled into lines written for many."""
     return _ONE_OF.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+
+
+def spoken_form(text: str) -> str:
+    """A rendered line as it is said: counts of one in the singular, capitals at sentence starts."""
+    return sentence_case(singular_after_one(text))
 
 
 def sentence_case(text: str) -> str:

@@ -29,9 +29,9 @@ class Assistant:
         self.ctx = ctx
         self.flows = flows
         self.notices = tuple(notices)
+        """Response keys said right after the welcome (a recognizer that could not load)."""
         self._misses = 0
         """Idle utterances not understood in a row."""
-        """Response keys said right after the welcome (a recognizer that could not load)."""
 
     def idle_intents(self) -> list[str]:
         return [*self.flows.triggers(), *IDLE_COMMANDS]

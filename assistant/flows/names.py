@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.config import Settings
+from assistant.config import Settings, with_updates
 from assistant.data_files import load_model
 from assistant.dialogue.conversation import Conversation
 from assistant.errors import ConfigError
@@ -78,18 +78,15 @@ class NamesFlow:
                     self._keep(ctx, ctx.settings, "core.names_skipped")
                     return None
                 command = ctx.matcher.match(answer, idle_intents, idle=True) if idle_intents else None
-                if command is not None and command.intent is not None and command.by != "classifier":
+                names = parse_names(answer)
+                # A phrase said as it is, or a paraphrase that is not two names ("could we check in").
+                if command is not None and command.intent is not None and (command.by != "classifier" or names is None):
                     ctx.last_heard = answer
                     return command
-                names = parse_names(answer)
-                if names is None and command is not None and command.intent is not None:
-                    ctx.last_heard = answer
-                    return command  # not two names, and understood as a command ("could we check in")
                 if names is not None:
                     try:
-                        settings = ctx.settings.model_copy(update={"partner_one": names[0], "partner_two": names[1]})
-                        Settings.model_validate(settings.model_dump())
-                    except (ConfigError, ValueError):
+                        settings = with_updates(ctx.settings, {"partner_one": names[0], "partner_two": names[1]})
+                    except ConfigError:
                         pass
                     else:
                         self._keep(ctx, settings, "core.names_saved")
