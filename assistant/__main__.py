@@ -1,3 +1,3 @@
-from assistant.cli import exit_now, main
+from assistant.cli.parser import exit_now, main
 
 exit_now(main())

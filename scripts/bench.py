@@ -35,19 +35,19 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from assistant.audio import SAMPLE_RATE, Samples, dithered_silence, read_wav, write_wav  # noqa: E402
-from assistant.endpointer import (  # noqa: E402
+from assistant.audio.endpointer import (  # noqa: E402
     COMMAND_ENDPOINTING,
     FRAME_SAMPLES,
     Endpointer,
     EndpointerSettings,
     Event,
 )
-from assistant.intents import IntentSet  # noqa: E402
-from assistant.matcher import IntentMatcher  # noqa: E402
+from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav, write_wav  # noqa: E402
+from assistant.audio.vad import EnergyDetector, WebRtcDetector  # noqa: E402
+from assistant.hearing.recognizer import Recognizer  # noqa: E402
 from assistant.paths import language_dir  # noqa: E402
-from assistant.recognizer import Recognizer  # noqa: E402
-from assistant.vad import EnergyDetector, WebRtcDetector  # noqa: E402
+from assistant.understanding.intents import IntentSet  # noqa: E402
+from assistant.understanding.matcher import IntentMatcher  # noqa: E402
 from tests.speech_fixtures import synthesize, with_silence  # noqa: E402
 
 COMMANDS = ["start our check-in", "what can you do", "repeat that", "yes please", "next one", "stop"]
@@ -127,8 +127,8 @@ def bench_engine(name: str, recognizer: Recognizer, wavs: dict[str, Path], gramm
 
 def bench_reply(recognizer: Recognizer, wavs: dict[str, Path], repeats: int) -> list[list[str]]:
     """Endpoint → transcript → match → reply text → first audio sample (synthesized in memory)."""
-    from assistant.responses import Responses  # noqa: PLC0415
-    from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
+    from assistant.dialogue.responses import Responses  # noqa: PLC0415
+    from assistant.voice.synthesis import Pyttsx3Synthesizer  # noqa: PLC0415
 
     intents = IntentSet.load_dir(language_dir())
     matcher = IntentMatcher(intents)
@@ -240,11 +240,11 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int, *, realtime: bo
     time from the endpoint to synthesized reply audio. `realtime`: the blocks come at the microphone's
     pace, so work done during the silence (Whisper's decode ahead) overlaps it as it would live. The
     sound card's own output latency is not included (none here); a callback stream adds one 20 ms block."""
-    from assistant.audio_in import LEAD_IN_SECONDS, MIC_BLOCK_SECONDS, WavFilesSource  # noqa: PLC0415
+    from assistant.audio.sources import LEAD_IN_SECONDS, MIC_BLOCK_SECONDS, WavFilesSource  # noqa: PLC0415
     from assistant.clock import ManualClock  # noqa: PLC0415
-    from assistant.listener import SpeechListener, command_request  # noqa: PLC0415
-    from assistant.responses import Responses  # noqa: PLC0415
-    from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
+    from assistant.dialogue.responses import Responses  # noqa: PLC0415
+    from assistant.hearing.listener import SpeechListener, command_request  # noqa: PLC0415
+    from assistant.voice.synthesis import Pyttsx3Synthesizer  # noqa: PLC0415
 
     intents = IntentSet.load_dir(language_dir())
     matcher = IntentMatcher(intents)
@@ -296,9 +296,9 @@ def bench_listening(work: Path, lines: int = 50) -> list[list[str]]:
     the text, numbers and punctuation folded."""
     from rapidfuzz.distance import Levenshtein  # noqa: PLC0415
 
-    from assistant.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
-    from assistant.intents import spell_digits  # noqa: PLC0415
-    from assistant.responses import Responses  # noqa: PLC0415
+    from assistant.dialogue.responses import Responses  # noqa: PLC0415
+    from assistant.hearing.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
+    from assistant.understanding.intents import spell_digits  # noqa: PLC0415
     from tests.speech_fixtures import synthesize_piper  # noqa: PLC0415
 
     responses = Responses.load_dir(language_dir() / "responses")
@@ -336,9 +336,9 @@ def bench_early_end(work: Path) -> list[list[str]]:
     heard before, so some differences come from that history, not from where the utterance ended."""
     import dataclasses  # noqa: PLC0415
 
-    from assistant import listener as listener_module  # noqa: PLC0415
-    from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
-    from assistant.listener import SpeechListener, command_request  # noqa: PLC0415
+    from assistant.hearing import listener as listener_module  # noqa: PLC0415
+    from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
+    from assistant.hearing.listener import SpeechListener, command_request  # noqa: PLC0415
     from tests.eval.corpus import items, load_corpus  # noqa: PLC0415
     from tests.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
 
@@ -406,10 +406,10 @@ def bench_barge_in(recognizer: Recognizer, work: Path, repeats: int) -> list[lis
     assistant's own speech (every response line in the data files), through the loopback sound card: our
     voice reaches the microphone 40 ms late through a small room's echo (tests/loopback.py), with and
     without WebRTC's echo canceller."""
-    from assistant.barge_in import BargeInMonitor, BargeInSettings, barge_in_phrases  # noqa: PLC0415
-    from assistant.responses import Responses  # noqa: PLC0415
-    from assistant.speaker import VoiceSpeaker  # noqa: PLC0415
-    from assistant.tts import Pyttsx3Synthesizer  # noqa: PLC0415
+    from assistant.dialogue.responses import Responses  # noqa: PLC0415
+    from assistant.hearing.barge_in import BargeInMonitor, BargeInSettings, barge_in_phrases  # noqa: PLC0415
+    from assistant.voice.speaker import VoiceSpeaker  # noqa: PLC0415
+    from assistant.voice.synthesis import Pyttsx3Synthesizer  # noqa: PLC0415
     from tests.loopback import Loopback, peak_level, room_echo, room_with  # noqa: PLC0415
 
     class TimedMonitor(BargeInMonitor):
@@ -481,14 +481,14 @@ def main() -> int:
               f"{args.repeats} repeats, espeak-ng voice en-us")
         table("Intent matching (µs per utterance)", ["corpus", "p50", "p99"], bench_matcher(args.repeats * 20))
 
-        from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
+        from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
 
         # As the assistant runs: commands through the language model over what people might say.
         pocketsphinx = PocketsphinxRecognizer(sentences=IntentSet.load_dir(language_dir()).sentences_heard())
         rows = bench_engine("pocketsphinx en-us", pocketsphinx, wavs, COMMANDS, args.repeats)
         korean_model = _korean_model()
         if korean_model is not None:
-            from assistant.engines.vosk_engine import VoskRecognizer  # noqa: PLC0415
+            from assistant.hearing.engines.vosk_engine import VoskRecognizer  # noqa: PLC0415
 
             ko = {text: synthesize(text, work / f"ko-{i}.wav", voice="ko") for i, text in enumerate(KOREAN)}
             rows += bench_engine("vosk (Korean test model)", VoskRecognizer(korean_model), ko, KOREAN, args.repeats)
@@ -519,8 +519,8 @@ def main() -> int:
         table("End of speech → first reply audio (ms, pocketsphinx, WebRTC VAD endpointing; a whole command "
               f"ends after {early_ms:.0f} ms of silence, others after {window_ms:.0f} ms)",
               ["stage", "p50", "p95"], bench_turn(pocketsphinx, work, args.repeats))
-        from assistant.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
-        from assistant.piper_voice import PiperSynthesizer  # noqa: PLC0415
+        from assistant.hearing.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
+        from assistant.voice.piper import PiperSynthesizer  # noqa: PLC0415
 
         table("End of speech → first reply audio (ms, Whisper tiny.en as live: microphone-paced audio, decoded "
               f"ahead after 250 ms of silence, {window_ms:.0f} ms window; Piper joe's first sentence)",

@@ -38,20 +38,20 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.audio import SAMPLE_RATE, Samples, dithered_silence, read_wav  # noqa: E402
-from assistant.audio_in import BLOCK_SECONDS  # noqa: E402
+from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav  # noqa: E402
+from assistant.audio.sources import BLOCK_SECONDS  # noqa: E402
 from assistant.clock import SystemClock  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.dialogue.conversation import Conversation  # noqa: E402
-from assistant.flows.hug_timer import COMMANDS, HugTimerFlow  # noqa: E402
-from assistant.intents import IntentSet  # noqa: E402
-from assistant.listener import Listener, SpeechListener, TextListener  # noqa: E402
-from assistant.matcher import IntentMatcher  # noqa: E402
+from assistant.dialogue.flows.hug_timer import COMMANDS, HugTimerFlow  # noqa: E402
+from assistant.dialogue.responses import Responses  # noqa: E402
+from assistant.hearing.listener import Listener, SpeechListener, TextListener  # noqa: E402
+from assistant.notes.store import NotesStore  # noqa: E402
 from assistant.paths import language_dir  # noqa: E402
-from assistant.responses import Responses  # noqa: E402
-from assistant.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker  # noqa: E402
-from assistant.store import NotesStore  # noqa: E402
-from assistant.tts import Pyttsx3Synthesizer  # noqa: E402
+from assistant.understanding.intents import IntentSet  # noqa: E402
+from assistant.understanding.matcher import IntentMatcher  # noqa: E402
+from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker  # noqa: E402
+from assistant.voice.synthesis import Pyttsx3Synthesizer  # noqa: E402
 from tests.speech_fixtures import synthesize  # noqa: E402
 
 
@@ -155,7 +155,7 @@ def main() -> int:
     parser.add_argument("--timers", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args()
-    from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
+    from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
 
     recognizer = PocketsphinxRecognizer()
     with tempfile.TemporaryDirectory() as tmp:

@@ -26,14 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.cli.understand import Understander  # noqa: E402
 from assistant.dialogue.states import home_state, listening_states  # noqa: E402
-from assistant.engines import choose_vosk_model  # noqa: E402
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: E402
-from assistant.intents import IntentSet  # noqa: E402
-from assistant.matcher import IntentMatcher  # noqa: E402
+from assistant.hearing.engines import choose_vosk_model  # noqa: E402
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: E402
+from assistant.hearing.recognizer import Recognizer  # noqa: E402
 from assistant.paths import language_dir, models_dir  # noqa: E402
-from assistant.recognizer import Recognizer  # noqa: E402
-from assistant.understanding import Understander  # noqa: E402
+from assistant.understanding.intents import IntentSet  # noqa: E402
+from assistant.understanding.matcher import IntentMatcher  # noqa: E402
 from tests.eval.corpus import LEVELS, VOICE_SETS, Item, Renderer, Voice, items, load_corpus  # noqa: E402
 
 
@@ -146,7 +146,7 @@ def main() -> int:
     for family in families:
         for engine in engines:
             if engine == "whisper":
-                from assistant.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
+                from assistant.hearing.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
 
                 recognizer: Recognizer = WhisperRecognizer()
                 matcher, title = IntentMatcher(intents), "Whisper tiny.en + matcher + meaning stage (live)"
@@ -162,7 +162,7 @@ def main() -> int:
         print("\n### vosk: not evaluated: no English Vosk model is present (install one with "
               "`togetherly models download`; none can be downloaded on this build machine).")
     else:
-        from assistant.engines.vosk_engine import VoskRecognizer  # noqa: PLC0415
+        from assistant.hearing.engines.vosk_engine import VoskRecognizer  # noqa: PLC0415
 
         for family in families:
             evaluate(VoskRecognizer(english_vosk), renderer, chosen, IntentMatcher(intents),

@@ -34,16 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.audio import dithered_silence, write_wav  # noqa: E402
-from assistant.audio_in import WavFilesSource  # noqa: E402
+from assistant.audio.samples import dithered_silence, write_wav  # noqa: E402
+from assistant.audio.sources import WavFilesSource  # noqa: E402
 from assistant.clock import ManualClock  # noqa: E402
+from assistant.dialogue.flows import default_flows  # noqa: E402
 from assistant.dialogue.runner import Assistant  # noqa: E402
-from assistant.flows import default_flows  # noqa: E402
-from assistant.listener import END, Heard, Listener, ListenRequest, SpeechListener, TextListener  # noqa: E402
-from assistant.notes import NotesFile  # noqa: E402
-from assistant.notes_query import EntryFilter, forget_selection  # noqa: E402
-from assistant.recognizer import Recognizer  # noqa: E402
-from assistant.speaker import PrintSpeaker  # noqa: E402
+from assistant.hearing.listener import END, Heard, Listener, ListenRequest, SpeechListener, TextListener  # noqa: E402
+from assistant.hearing.recognizer import Recognizer  # noqa: E402
+from assistant.notes.models import NotesFile  # noqa: E402
+from assistant.notes.query import EntryFilter, forget_selection  # noqa: E402
+from assistant.voice.speaker import PrintSpeaker  # noqa: E402
 from tests.harness import make_session  # noqa: E402
 
 SETTLE_AFTER = 500
@@ -249,7 +249,7 @@ def soak(utterances: int, data_dir: Path, recognizer: Recognizer | None, wavs: d
 
 def run_soak(utterances: int, wav_every: int = 1) -> SoakResult:
     """The soak in temporary folders, with the real pocketsphinx recognizer."""
-    from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
+    from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as tmp:
         wavs = record_phrases(Path(tmp) / "wavs")

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from assistant.notes import FreeNote, NotesFile
-from assistant.store import NOTES_FILE_NAME, TEMP_PREFIX, NotesStore
+from assistant.notes.models import FreeNote, NotesFile
+from assistant.notes.store import NOTES_FILE_NAME, TEMP_PREFIX, NotesStore
 
 ROOT = Path(__file__).resolve().parent.parent
 AT = datetime(2026, 2, 14, 21, 0).astimezone()

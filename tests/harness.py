@@ -14,15 +14,15 @@ from pathlib import Path
 from assistant.clock import Clock, ManualClock
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversation
+from assistant.dialogue.flows import default_flows
+from assistant.dialogue.responses import Responses
 from assistant.dialogue.runner import Assistant
-from assistant.flows import default_flows
-from assistant.intents import IntentSet
-from assistant.listener import Listener, TextListener
-from assistant.matcher import IntentMatcher
+from assistant.hearing.listener import Listener, TextListener
+from assistant.notes.store import NotesStore
 from assistant.paths import language_dir
-from assistant.responses import Responses
-from assistant.speaker import PrintSpeaker
-from assistant.store import NotesStore
+from assistant.understanding.intents import IntentSet
+from assistant.understanding.matcher import IntentMatcher
+from assistant.voice.speaker import PrintSpeaker
 
 _INTENTS = IntentSet.load_dir(language_dir())
 _RESPONSES_DIR = language_dir() / "responses"

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
-from assistant.audio import SAMPLE_RATE, Samples, dithered_silence
+from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence
 
 BLOCK = SAMPLE_RATE // 50  # 20 ms, as a microphone callback hands them over
 

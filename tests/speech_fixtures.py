@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import soxr
 
-from assistant.audio import Samples, dithered_silence, read_wav, write_wav
-from assistant.endpointer import FRAME_SAMPLES
-from assistant.piper_voice import PiperSynthesizer
-from assistant.recognizer import Recognizer, Transcript
+from assistant.audio.endpointer import FRAME_SAMPLES
+from assistant.audio.samples import Samples, dithered_silence, read_wav, write_wav
+from assistant.hearing.recognizer import Recognizer, Transcript
+from assistant.voice.piper import PiperSynthesizer
 
 
 def _speak(program: str, arguments: list[str], text: str, path: Path) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.audio import SAMPLE_RATE, iter_wav_blocks, read_wav
-from assistant.audio_in import WavFilesSource
+from assistant.audio.samples import SAMPLE_RATE, iter_wav_blocks, read_wav
+from assistant.audio.sources import WavFilesSource
 from assistant.errors import AudioFormatError
 
 

@@ -11,16 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.audio import SAMPLE_RATE, read_wav, to_mono_16k
-from assistant.audio_out import Playback
-from assistant.barge_in import BargeInMonitor, EchoCanceller, barge_in_phrases
+from assistant.audio.samples import SAMPLE_RATE, read_wav, to_mono_16k
+from assistant.audio.sinks import Playback
 from assistant.dialogue.conversation import FlowCancelled
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.intents import IntentSet
-from assistant.listener import ListenMode, ListenRequest, SpeechListener
+from assistant.hearing.barge_in import BargeInMonitor, EchoCanceller, barge_in_phrases
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener
 from assistant.paths import language_dir
-from assistant.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
-from assistant.tts import Pyttsx3Synthesizer
+from assistant.understanding.intents import IntentSet
+from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
+from assistant.voice.synthesis import Pyttsx3Synthesizer
 from tests.harness import make_session
 from tests.loopback import Loopback, peak_level, room_echo, room_with
 from tests.speech_fixtures import synthesize

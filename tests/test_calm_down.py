@@ -15,16 +15,16 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from assistant.audio import dithered_silence, write_wav
-from assistant.audio_in import WavFilesSource
+from assistant.audio.samples import dithered_silence, write_wav
+from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock
 from assistant.config import Settings
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.flows.calm_down import BREATH, BREATH_ROUNDS, AgreementsFlow, CalmDownFlow
-from assistant.listener import SpeechListener, TextListener
-from assistant.notes import BreakRecord
-from assistant.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
-from assistant.tts import Pyttsx3Synthesizer
+from assistant.dialogue.flows.calm_down import BREATH, BREATH_ROUNDS, AgreementsFlow, CalmDownFlow
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import SpeechListener, TextListener
+from assistant.notes.models import BreakRecord
+from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
+from assistant.voice.synthesis import Pyttsx3Synthesizer
 from tests.harness import Session, make_session, run_assistant
 from tests.speech_fixtures import synthesize
 

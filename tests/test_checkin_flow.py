@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.flows.checkin import CheckInFlow
-from assistant.notes import CheckInNote
+from assistant.dialogue.flows.checkin import CheckInFlow
+from assistant.notes.models import CheckInNote
 from tests.harness import Session, make_session, run_assistant
 
 

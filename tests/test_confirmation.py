@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from assistant.clock import ManualClock
-from assistant.listener import TextListener
+from assistant.hearing.listener import TextListener
 from tests.harness import Session, run_assistant
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.dialogue.responses import Responses
 from assistant.errors import DataFileError
-from assistant.intents import IntentSet, expand_template
 from assistant.paths import language_dir
-from assistant.responses import Responses
+from assistant.understanding.intents import IntentSet, expand_template
 
 NORMALIZE = (language_dir() / "normalize.yaml").read_text()
 

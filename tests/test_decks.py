@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.decks import (
+from assistant.dialogue.decks import (
     CATEGORIES,
     DEPTHS,
     Deck,
@@ -20,8 +20,8 @@ from assistant.decks import (
     next_question,
     record_asked,
 )
+from assistant.dialogue.flows.question_game import shipped_decks_dir
 from assistant.errors import DataFileError
-from assistant.flows.question_game import shipped_decks_dir
 
 SHIPPED = DeckLibrary.load_dir(shipped_decks_dir())
 

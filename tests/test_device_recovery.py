@@ -12,15 +12,15 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from assistant.audio import SAMPLE_RATE, Samples, dithered_silence, read_wav
-from assistant.audio_out import WavFileSink
+from assistant.audio.reconnecting import RETRY_S, ReconnectingSource
+from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav
+from assistant.audio.sinks import WavFileSink
 from assistant.clock import ManualClock
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.errors import AudioDeviceError
-from assistant.listener import ListenMode, ListenRequest, SpeechListener
-from assistant.reconnecting_source import RETRY_S, ReconnectingSource
-from assistant.speaker import VoiceSpeaker
-from assistant.tts import Pyttsx3Synthesizer
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener
+from assistant.voice.speaker import VoiceSpeaker
+from assistant.voice.synthesis import Pyttsx3Synthesizer
 from tests.speech_fixtures import synthesize
 
 BLOCK = SAMPLE_RATE // 50

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.audio import SAMPLE_RATE, Samples, dithered_silence, read_wav
-from assistant.audio_in import WavFilesSource
+from assistant.audio.endpointer import COMMAND_ENDPOINTING, FRAME_SAMPLES, Endpointer, Event
+from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav
+from assistant.audio.sources import WavFilesSource
+from assistant.audio.vad import EnergyDetector, SpeechDetector, WebRtcDetector
 from assistant.clock import ManualClock
-from assistant.endpointer import COMMAND_ENDPOINTING, FRAME_SAMPLES, Endpointer, Event
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.intents import IntentSet
-from assistant.listener import (
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import (
     CompleteCommands,
     EarlyEnd,
     ListenMode,
@@ -25,7 +25,7 @@ from assistant.listener import (
     command_request,
 )
 from assistant.paths import language_dir
-from assistant.vad import EnergyDetector, SpeechDetector, WebRtcDetector
+from assistant.understanding.intents import IntentSet
 from tests.eval.noise import mix_at_snr, pink_noise
 from tests.speech_fixtures import synthesize
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.audio import dithered_silence, write_wav
-from assistant.audio_in import WavFilesSource
+from assistant.audio.samples import dithered_silence, write_wav
+from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock
 from assistant.config import Settings, load_settings
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.errors import ConfigError
-from assistant.listener import SpeechListener, TextListener
-from assistant.notes import AppreciationNote, CheckInNote, NotesFile
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import SpeechListener, TextListener
+from assistant.notes.models import AppreciationNote, CheckInNote, NotesFile
 from tests.harness import Session, run_assistant
 from tests.speech_fixtures import synthesize
 

@@ -12,9 +12,9 @@ import yaml
 
 from assistant.config import Settings, load_settings, save_settings
 from assistant.dialogue.conversation import sentence_case
+from assistant.dialogue.flows import default_flows
+from assistant.dialogue.flows.names import parse_names
 from assistant.dialogue.runner import Assistant
-from assistant.flows import default_flows
-from assistant.flows.names import parse_names
 from tests.harness import Session, make_session
 
 UNNAMED = Settings()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.notes import CheckInNote, FreeNote, Goal, NotesFile, PartnerCheckIn
-from assistant.store import RECOVERY_DIR_ENV, NotesStore
+from assistant.notes.models import CheckInNote, FreeNote, Goal, NotesFile, PartnerCheckIn
+from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
 from tests.test_forget_everywhere import holding
 
 SECRET = "the surprise trip to Porto"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import NotesError
-from assistant.notes import FreeNote, NotesFile
-from assistant.store import RECOVERY_DIR_ENV, NotesStore
+from assistant.notes.models import FreeNote, NotesFile
+from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
 
 SECRET = "the surprise trip to Porto"
 OTHER = "water the basil"

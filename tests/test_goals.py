@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.audio_in import WavFilesSource
+from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.flows.goals import ReviewGoalsFlow, SetGoalFlow, add_months, reminder_due
-from assistant.listener import SpeechListener
-from assistant.notes import Goal, NotesFile
+from assistant.dialogue.flows.goals import ReviewGoalsFlow, SetGoalFlow, add_months, reminder_due
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import SpeechListener
+from assistant.notes.models import Goal, NotesFile
 from tests.harness import Session, make_session, run_assistant
 from tests.speech_fixtures import synthesize
 

@@ -23,14 +23,14 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.audio import SAMPLE_RATE, iter_wav_blocks
+from assistant.audio.samples import SAMPLE_RATE, iter_wav_blocks
 from assistant.config import Settings, load_settings
-from assistant.decks import load_deck
+from assistant.dialogue.decks import load_deck
+from assistant.dialogue.responses import Responses
 from assistant.errors import AudioFormatError, ConfigError, DataFileError
-from assistant.intents import IntentSet
-from assistant.matcher import IntentMatcher
 from assistant.paths import language_dir
-from assistant.responses import Responses
+from assistant.understanding.intents import IntentSet
+from assistant.understanding.matcher import IntentMatcher
 
 EXAMPLES = int(os.environ.get("TOGETHERLY_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -275,7 +275,7 @@ def test_the_command_refuses_a_folder_or_a_missing_file_for_wav(tmp_path: Path, 
 LONG_WAV_READER = """
 import resource, sys
 from pathlib import Path
-from assistant.audio_in import WavFilesSource
+from assistant.audio.sources import WavFilesSource
 source = WavFilesSource([Path(sys.argv[1])], pause_seconds=0.0)
 total = 0
 while (block := source.read()) is not None:

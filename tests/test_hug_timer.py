@@ -17,18 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from assistant.audio import dithered_silence, write_wav
-from assistant.audio_in import WavFilesSource
+from assistant.audio.samples import dithered_silence, write_wav
+from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.dialogue.flows.hug_timer import HugTimerFlow
 from assistant.errors import DataFileError
-from assistant.flows.hug_timer import HugTimerFlow
-from assistant.intents import IntentSet, load_intent_file
-from assistant.listener import SpeechListener, TextListener
-from assistant.matcher import IntentMatcher
-from assistant.normalize import Normalizer
-from assistant.notes import HugRecord
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import SpeechListener, TextListener
+from assistant.notes.models import HugRecord
 from assistant.paths import language_dir
+from assistant.understanding.intents import IntentSet, load_intent_file
+from assistant.understanding.matcher import IntentMatcher
+from assistant.understanding.normalize import Normalizer
 from tests.harness import Session, make_session, run_assistant
 from tests.speech_fixtures import synthesize
 
@@ -48,7 +48,7 @@ def hugs(session: Session) -> list[HugRecord]:
 
 
 def test_time_a_hug_ends_exactly_at_twenty_seconds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="assistant.flows.hug_timer")
+    caplog.set_level(logging.INFO, logger="assistant.dialogue.flows.hug_timer")
     s, clock = typed(tmp_path, ["time a hug", "", "goodbye"])
     lines = s.lines
     ready = next(i for i, line in enumerate(lines) if line in s.variants("hug.ready_hug", length="20 seconds"))
@@ -182,7 +182,7 @@ def recognizer() -> PocketsphinxRecognizer:
 @pytest.mark.audio
 def test_spoken_hug_completes_in_audio_time_and_is_recorded(recognizer: PocketsphinxRecognizer, tmp_path: Path,
                                                             caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="assistant.flows.hug_timer")
+    caplog.set_level(logging.INFO, logger="assistant.dialogue.flows.hug_timer")
     write_wav(tmp_path / "quiet.wav", dithered_silence(25.0, seed=7))  # then nothing is said
     files = [synthesize("hug for twenty seconds", tmp_path / "hug.wav"), tmp_path / "quiet.wav"]
     clock = ManualClock()

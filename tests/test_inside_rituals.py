@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.notes import FreeNote
+from assistant.notes.models import FreeNote
 from tests.harness import Session, run_assistant
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.cli.understand import Understander
 from assistant.errors import DataFileError
-from assistant.intents import OUT_OF_SCOPE_FILE, IntentSet
-from assistant.matcher import IntentMatcher
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.paths import language_dir
-from assistant.understanding import Understander
+from assistant.understanding.intents import OUT_OF_SCOPE_FILE, IntentSet
+from assistant.understanding.matcher import IntentMatcher
 from tests.speech_fixtures import synthesize_flite
 
 INTENTS = IntentSet.load_dir(language_dir())

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.changes import (
+from assistant.errors import NotesError
+from assistant.notes.changes import (
     AddAgreement,
     AddFavourite,
     AddGoal,
@@ -28,8 +29,7 @@ from assistant.changes import (
     RecordHug,
     RememberAsked,
 )
-from assistant.errors import NotesError
-from assistant.notes import (
+from assistant.notes.models import (
     SCHEMA_VERSION,
     BreakRecord,
     DateNightRecord,
@@ -38,7 +38,7 @@ from assistant.notes import (
     HugRecord,
     NotesFile,
 )
-from assistant.store import RECOVERY_DIR_ENV, ChangeKept, NotesStore
+from assistant.notes.store import RECOVERY_DIR_ENV, ChangeKept, NotesStore
 from tests.harness import run_assistant
 from tests.test_forget_everywhere import holding, unwritable
 from tests.test_store_durability import Disk

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.intents import IntentSet
-from assistant.matcher import IntentMatcher, find_collisions
 from assistant.paths import language_dir
+from assistant.understanding.intents import IntentSet
+from assistant.understanding.matcher import IntentMatcher, find_collisions
 
 INTENTS = IntentSet.load_dir(language_dir())
 MATCHER = IntentMatcher(INTENTS)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from assistant.errors import ModelError
-from assistant.sentence_embeddings import SentenceEmbedder
-from assistant.sentence_meaning import SentenceMeaning
+from assistant.understanding.embeddings import SentenceEmbedder
+from assistant.understanding.meaning import SentenceMeaning
 from tests.harness import make_session, run_assistant
 from tests.test_matcher import INTENTS
 
@@ -77,7 +77,7 @@ def test_a_damaged_model_is_named_with_the_fix(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("said", ARGUMENTS)
 def test_an_escalating_argument_is_understood_in_many_wordings(said: str) -> None:
-    from assistant.matcher import IntentMatcher
+    from assistant.understanding.matcher import IntentMatcher
 
     assert IntentMatcher(INTENTS).match(said, None).intent == "need_break"
 
@@ -92,7 +92,7 @@ def test_an_escalating_argument_is_understood_in_many_wordings(said: str) -> Non
     ("stop the timer", "stop", "pause_timer"), ("pause the timer", "pause_timer", "stop"),
 ])
 def test_confusable_pairs_go_the_right_way(said: str, meant: str, not_meant: str) -> None:
-    from assistant.matcher import IntentMatcher
+    from assistant.understanding.matcher import IntentMatcher
 
     got = IntentMatcher(INTENTS).match(said, [meant, not_meant, "help"]).intent
     assert got == meant
@@ -112,7 +112,7 @@ def test_the_meaning_stage_is_what_the_live_matcher_uses() -> None:
 @pytest.mark.slow
 def test_the_fitted_classifier_is_cached_and_gives_the_same_verdicts(tmp_path: Path,
                                                                      embedder: SentenceEmbedder) -> None:
-    from assistant.intent_classifier import IntentClassifier
+    from assistant.understanding.classifier import IntentClassifier
 
     trained = IntentClassifier(INTENTS, margin=0.0, meaning=SentenceMeaning(embedder, cache=tmp_path))
     [cached] = tmp_path.glob("classifier-*.npz")

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import model_manager
 from assistant.errors import ModelError
-from assistant.model_manager import (
+from assistant.hearing import model_manager
+from assistant.hearing.model_manager import (
     download_model,
     find_vosk_model,
     is_vosk_model,

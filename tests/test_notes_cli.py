@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import NOTE_KINDS
-from assistant.notes import (
+from assistant.cli.parser import NOTE_KINDS
+from assistant.notes.models import (
     SCHEMA_VERSION,
     AnswerNote,
     CheckInNote,
@@ -22,8 +22,8 @@ from assistant.notes import (
     NotesFile,
     PartnerCheckIn,
 )
-from assistant.notes_query import KINDS
-from assistant.store import NotesStore
+from assistant.notes.query import KINDS
+from assistant.notes.store import NotesStore
 
 
 def togetherly(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assistant.clock import ManualClock
+from assistant.dialogue.flows import default_flows
+from assistant.dialogue.flows.notes_flow import LastCheckInFlow, RecallFlow, TakeNoteFlow
 from assistant.dialogue.runner import Assistant
-from assistant.flows import default_flows
-from assistant.flows.notes_flow import LastCheckInFlow, RecallFlow, TakeNoteFlow
-from assistant.notes import AppreciationNote, CheckInNote, FreeNote, PartnerCheckIn
+from assistant.notes.models import AppreciationNote, CheckInNote, FreeNote, PartnerCheckIn
 from tests.harness import Session, make_session, run_assistant
 
 START = datetime(2026, 3, 12, 20, 30).astimezone()  # a Thursday evening

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.changes import AddFavourite, RecordHug
 from assistant.clock import ManualClock
 from assistant.config import Settings
-from assistant.durations import heard_seconds
-from assistant.listener import TextListener
-from assistant.notes import BreakRecord, HugRecord
-from assistant.store import NotesStore
+from assistant.hearing.listener import TextListener
+from assistant.notes.changes import AddFavourite, RecordHug
+from assistant.notes.models import BreakRecord, HugRecord
+from assistant.notes.store import NotesStore
+from assistant.understanding.durations import heard_seconds
 from tests.harness import Session, run_assistant
 
 START = 1000.0

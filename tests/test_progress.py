@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assistant.clock import ManualClock
-from assistant.flows.progress import ProgressFlow, progress, streak
-from assistant.notes import (
+from assistant.dialogue.flows.progress import ProgressFlow, progress, streak
+from assistant.notes.models import (
     AnswerNote,
     BreakRecord,
     CheckInNote,

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.audio_in import WavFilesSource
-from assistant.decks import DeckLibrary, Question, load_library
+from assistant.audio.sources import WavFilesSource
 from assistant.dialogue.conversation import FlowCancelled
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.flows.question_game import QuestionGameFlow, ask_one_question, shipped_decks_dir
-from assistant.listener import SpeechListener
-from assistant.notes import AnswerNote
+from assistant.dialogue.decks import DeckLibrary, Question, load_library
+from assistant.dialogue.flows.question_game import QuestionGameFlow, ask_one_question, shipped_decks_dir
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import SpeechListener
+from assistant.notes.models import AnswerNote
 from tests.harness import Session, make_session, run_assistant
 from tests.speech_fixtures import synthesize
 

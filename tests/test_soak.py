@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.flows import default_flows
+from assistant.dialogue.flows import default_flows
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from scripts.soak import SILENCE_WAV, SPOKEN_ROUNDS, record_phrases, soak
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.audio import dithered_silence, read_wav
-from assistant.audio_in import WavFilesSource
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.listener import SpeechListener
-from assistant.notes import CheckInNote
+from assistant.audio.samples import dithered_silence, read_wav
+from assistant.audio.sources import WavFilesSource
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import SpeechListener
+from assistant.notes.models import CheckInNote
 from tests.harness import run_assistant
 from tests.speech_fixtures import recognize, synthesize, synthesize_flite, with_silence
 

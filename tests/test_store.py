@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import NotesError
-from assistant.notes import (
+from assistant.notes.models import (
     SCHEMA_VERSION,
     AnswerNote,
     AppreciationNote,
@@ -22,7 +22,7 @@ from assistant.notes import (
     NotesFile,
     PartnerCheckIn,
 )
-from assistant.store import NotesStore
+from assistant.notes.store import NotesStore
 
 AT = datetime(2026, 1, 15, 21, 0).astimezone()
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import NotesError
-from assistant.notes import SCHEMA_VERSION, CheckInNote, FreeNote, NotesFile
-from assistant.store import RECOVERY_DIR_ENV, NotesStore
+from assistant.notes.models import SCHEMA_VERSION, CheckInNote, FreeNote, NotesFile
+from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
 from tests.durability import concurrent_writers, crash_rounds, note
 from tests.harness import make_session, run_assistant
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.audio import SAMPLE_RATE, dithered_silence, read_wav, write_wav
-from assistant.audio_in import WavFilesSource
+from assistant.audio.samples import SAMPLE_RATE, dithered_silence, read_wav, write_wav
+from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock, SystemClock
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.listener import ListenMode, ListenRequest, SpeechListener, TextListener
-from assistant.timer import Countdown, Phase, schedule, whole_seconds_left
+from assistant.dialogue.timer import Countdown, Phase, schedule, whole_seconds_left
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener, TextListener
 from tests.speech_fixtures import synthesize
 
 

@@ -8,11 +8,11 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from assistant import tones
-from assistant.audio import read_wav
-from assistant.audio_out import WavFileSink
-from assistant.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
-from assistant.tts import Pyttsx3Synthesizer
+from assistant.audio import chimes as tones
+from assistant.audio.samples import read_wav
+from assistant.audio.sinks import WavFileSink
+from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
+from assistant.voice.synthesis import Pyttsx3Synthesizer
 
 
 def peak_hz(samples: npt.NDArray[np.floating] | npt.NDArray[np.int16], rate: int) -> float:

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from assistant.cli.understand import Understander
+from assistant.dialogue.flows import default_flows
 from assistant.dialogue.states import home_state, listening_states
-from assistant.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.engines.whisper_engine import WhisperRecognizer
-from assistant.flows import default_flows
-from assistant.intents import IntentSet
-from assistant.matcher import IntentMatcher
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.engines.whisper_engine import WhisperRecognizer
+from assistant.hearing.recognizer import Recognizer
 from assistant.paths import language_dir
-from assistant.recognizer import Recognizer
-from assistant.understanding import Understander
+from assistant.understanding.intents import IntentSet
+from assistant.understanding.matcher import IntentMatcher
 from tests.eval.corpus import VOICE_SETS, Item, Renderer, items, load_corpus
 
 INTENT_STRIDE = 2

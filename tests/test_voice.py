@@ -16,17 +16,17 @@ import pytest
 import soxr
 import yaml
 
-from assistant.audio import SAMPLE_RATE
-from assistant.audio_out import WavFileSink
+from assistant.audio.samples import SAMPLE_RATE
+from assistant.audio.sinks import WavFileSink
 from assistant.config import Settings, save_settings
+from assistant.dialogue.flows import default_flows
 from assistant.dialogue.runner import Assistant
-from assistant.engines.whisper_engine import WhisperRecognizer
 from assistant.errors import AudioDeviceError
-from assistant.flows import default_flows
-from assistant.intents import spell_digits
-from assistant.piper_voice import PiperSynthesizer
-from assistant.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker, sentences
-from assistant.speech_cache import SpeechCache
+from assistant.hearing.engines.whisper_engine import WhisperRecognizer
+from assistant.understanding.intents import spell_digits
+from assistant.voice.piper import PiperSynthesizer
+from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker, sentences
+from assistant.voice.speech_cache import SpeechCache
 from tests.harness import make_session
 from tests.speech_fixtures import with_silence
 

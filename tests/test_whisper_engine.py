@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.audio import Samples, dithered_silence, read_wav
-from assistant.endpointer import FRAME_SAMPLES
-from assistant.engines import create_recognizer
-from assistant.engines.whisper_engine import Gate, WhisperRecognizer, cut_loops, split_long, window_frames
-from assistant.engines.whisper_model import MODEL_ENV, WhisperModelFiles
+from assistant.audio.endpointer import FRAME_SAMPLES
+from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.errors import ModelError
+from assistant.hearing.engines import create_recognizer
+from assistant.hearing.engines.whisper_engine import Gate, WhisperRecognizer, cut_loops, split_long, window_frames
+from assistant.hearing.engines.whisper_model import MODEL_ENV, WhisperModelFiles
 from tests.eval.noise import babble, mix_at_snr, pink_noise
 from tests.speech_fixtures import synthesize, synthesize_flite, with_silence
 

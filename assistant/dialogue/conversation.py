@@ -13,17 +13,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from assistant.changes import AddNote, Change
+from assistant.cli.understand import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
 from assistant.clock import Clock
 from assistant.config import Settings
+from assistant.dialogue.responses import Responses
 from assistant.errors import NotesError, TogetherlyError
-from assistant.listener import Heard, Listener, ListenMode, ListenRequest, command_request
-from assistant.matcher import IntentMatcher, Match
-from assistant.notes import Note, NotesFile
-from assistant.responses import Responses
-from assistant.speaker import Speaker
-from assistant.store import ChangeKept, NotesStore
-from assistant.understanding import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
+from assistant.hearing.listener import Heard, Listener, ListenMode, ListenRequest, command_request
+from assistant.notes.changes import AddNote, Change
+from assistant.notes.models import Note, NotesFile
+from assistant.notes.store import ChangeKept, NotesStore
+from assistant.understanding.matcher import IntentMatcher, Match
+from assistant.voice.speaker import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +315,7 @@ class Conversation:
         return self.save_change(AddNote(note=note)) is not None
 
     def save_change(self, change: Change) -> NotesFile | None:
-        """Save a change (a note, a goal, a hug, ...; assistant/changes.py), telling the couple if it
+        """Save a change (a note, a goal, a hug, ...; assistant/notes/changes.py), telling the couple if it
         failed and whether it is kept to be saved later; the conversation goes on either way.
         The notes as saved, or None when the change is not saved now."""
         try:

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled, SessionEnding
-from assistant.flows import FlowRegistry, Trigger
-from assistant.flows.names import NamesFlow, named
-from assistant.matcher import Match
+from assistant.dialogue.flows import FlowRegistry, Trigger
+from assistant.dialogue.flows.names import NamesFlow, named
+from assistant.understanding.matcher import Match
 
 log = logging.getLogger(__name__)
 

@@ -6,14 +6,14 @@ the live loop allows."""
 from __future__ import annotations
 
 from assistant.dialogue.conversation import ENDING_COMMANDS, FLOW_COMMANDS, PAUSE_COMMANDS, WAIT_COMMANDS
+from assistant.dialogue.flows import default_flows
+from assistant.dialogue.flows.calm_down import BREATH_COMMANDS, REST_COMMANDS
+from assistant.dialogue.flows.evening_ritual import GO_INTENTS, SHORT_INTENT
+from assistant.dialogue.flows.goals import NO_DATE_INTENTS, REVIEW_INTENT
+from assistant.dialogue.flows.hug_timer import COMMANDS as HUG_COMMANDS
+from assistant.dialogue.flows.question_game import GAME_COMMANDS
 from assistant.dialogue.runner import IDLE_COMMANDS
-from assistant.flows import default_flows
-from assistant.flows.calm_down import BREATH_COMMANDS, REST_COMMANDS
-from assistant.flows.evening_ritual import GO_INTENTS, SHORT_INTENT
-from assistant.flows.goals import NO_DATE_INTENTS, REVIEW_INTENT
-from assistant.flows.hug_timer import COMMANDS as HUG_COMMANDS
-from assistant.flows.question_game import GAME_COMMANDS
-from assistant.intents import IntentSet
+from assistant.understanding.intents import IntentSet
 
 
 def listening_states(intents: IntentSet) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.audio import Samples, dithered_silence, read_wav
+from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.data_files import load_model
 from tests.eval.noise import babble, mix_at_snr, pink_noise
 from tests.speech_fixtures import synthesize, synthesize_flite, synthesize_piper

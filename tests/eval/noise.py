@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from assistant.audio import Samples, read_wav
+from assistant.audio.samples import Samples, read_wav
 from tests.speech_fixtures import synthesize
 
 PEAK_FRAME = 2048

@@ -1,0 +1,1 @@
+"""The `togetherly` command: argument parsing and one module per command group."""

@@ -1,0 +1,253 @@
+"""The calm-down break: a time-out when a talk gets heated, and the way back.
+
+States: ACKNOWLEDGE (no blame) -> OFFER breathing -> [BREATHING] -> RESTING -> [CONFIRM ready]
+-> WELCOME BACK (chime when the time is up, the fair-fighting agreements, a repair phrase to try).
+The break's countdown starts once it is suggested, so the breathing is part of it. While resting
+the assistant stays quiet and only listens, with the break's deadline: "how long left", "five more
+minutes", "we're ready" (checked with a yes/no) and "stop" work.
+
+Breathing cues are each due at a fixed offset from the round's start (`timer.schedule`), so a cue
+said late (a long line, a question answered) never shifts the ones after it.
+
+Only that a break happened is stored (`rituals.breaks`: when, planned and actual length, how it
+ended), never anything that was said. The couple's own agreements come from `agreements.yaml` in
+the data folder and from "add an agreement" (kept in the store); until there are any, the suggested
+ones in the response file are used.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.data_files import load_model
+from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.dialogue.flows import Trigger
+from assistant.dialogue.timer import Countdown, Cue, Phase, schedule
+from assistant.errors import DataFileError
+from assistant.notes.changes import AddAgreement, ClearAgreements, RecordBreak
+from assistant.notes.models import BreakRecord
+from assistant.understanding.durations import heard_seconds
+from assistant.understanding.matcher import Match
+
+log = logging.getLogger(__name__)
+
+BREATH = (Phase("in", 4.0), Phase("hold", 2.0), Phase("out", 6.0))
+BREATH_ROUNDS = 10
+"""Twelve seconds a round: ten rounds is about two minutes."""
+SHORTEST_BREAK_MIN = 20
+"""About the time a flooded body needs to calm down (the article): a shorter break is lengthened."""
+LONGEST_BREAK_MIN = 240
+REST_COMMANDS = ("time_left", "extend_break", "break_ready", "continue")
+BREATH_COMMANDS = ("skip", "time_left", "extend_break", "break_ready")
+"""Not "continue": while breathing it would sooner mean "go on breathing" than "we're ready"."""
+DEFAULT_EXTENSION_MIN = 5
+LONGEST_EXTENSION_MIN = 60
+AGREEMENTS_FILE = "agreements.yaml"
+
+Ending = Literal["time_up", "ready_early", "stopped"]
+
+
+@dataclass(frozen=True)
+class CalmDownFlow:
+    name: str = "calm_down"
+    triggers: tuple[str, ...] = ("need_break",)
+    summary_key: str = "calm_down.summary"
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        with ctx.help("calm_down.help"):
+            started = ctx.clock.now()
+            ctx.say("calm_down.acknowledge")
+            minutes = break_minutes(ctx, trigger)
+            timer = Countdown(ctx.clock, minutes * 60).start()
+            ended: Ending = "stopped"
+            elapsed: float | None = None
+            try:
+                ready = False
+                if ctx.ask_choice("calm_down.offer_breathing", ("yes", "no")) == "yes":
+                    ready = breathe(ctx, timer)
+                else:
+                    ctx.say("calm_down.breathing_no")
+                if ready:
+                    ended = "ready_early"
+                else:
+                    if timer.remaining() >= 60:  # else the breathing took (nearly) all of a short break
+                        ctx.say("calm_down.break_start", minutes=minutes_left(timer))
+                    ended = rest(ctx, timer)
+                elapsed = timer.elapsed()
+                if ended == "time_up":
+                    ctx.speaker.chime("break_end")  # first thing at the deadline
+            except FlowCancelled:
+                ctx.say("calm_down.stopped")
+            finally:
+                minutes_taken = (timer.elapsed() if elapsed is None else elapsed) / 60
+                record = BreakRecord(at=started, planned_minutes=round(timer.planned / 60, 2),
+                                     actual_minutes=round(minutes_taken, 2), ended=ended)
+                log.info("break ended (%s) after %.1f of %.0f minutes", ended, minutes_taken, timer.planned / 60)
+                ctx.save_change(RecordBreak(record=record))
+            if ended != "stopped":
+                welcome_back(ctx)
+
+
+def break_minutes(ctx: Conversation, trigger: Trigger | None) -> int:
+    """The break's length, said: the one asked for ("a thirty minute break", "half an hour") within the
+    bounds, at least the twenty minutes a racing heart needs (said kindly); else the couple's setting."""
+    asked = heard_seconds(trigger.match.text) if trigger is not None and trigger.intent == "need_break" else None
+    if asked is None:
+        ctx.say("calm_down.suggest", minutes=ctx.settings.break_minutes)
+        return ctx.settings.break_minutes
+    minutes = round(asked / 60)
+    if minutes < SHORTEST_BREAK_MIN:
+        ctx.say("calm_down.at_least", asked=spoken_minutes(ctx, minutes), minutes=SHORTEST_BREAK_MIN)
+        return SHORTEST_BREAK_MIN
+    if minutes > LONGEST_BREAK_MIN:
+        ctx.say("calm_down.at_most", minutes=LONGEST_BREAK_MIN)
+        return LONGEST_BREAK_MIN
+    ctx.say("calm_down.suggest_asked", minutes=minutes)
+    return minutes
+
+
+def spoken_minutes(ctx: Conversation, minutes: int) -> str:
+    return ctx.line("calm_down.one_minute") if minutes == 1 else ctx.line("calm_down.n_minutes", n=minutes)
+
+
+def breathe(ctx: Conversation, timer: Countdown) -> bool:
+    """About two minutes of paced breathing, each cue on its own deadline; "skip" ends it early.
+    True when the couple said they were ready (and confirmed it) during the round."""
+    with ctx.help("calm_down.help_breathing"):
+        ctx.say("calm_down.breathing_intro")
+        start = ctx.clock.monotonic()
+        cycle = sum(phase.seconds for phase in BREATH)
+        for cue in [*schedule(start, BREATH, BREATH_ROUNDS), Cue("done", start + cycle * BREATH_ROUNDS)]:
+            if timer.deadline is not None and cue.due >= timer.deadline:
+                return False  # a break shorter than the round: the break's end comes first
+            while (match := ctx.wait_until(cue.due, BREATH_COMMANDS)) is not None:
+                if match.intent == "skip":
+                    ctx.say("calm_down.breathing_skipped")
+                    return False
+                if answer(ctx, timer, match):
+                    return True
+            late_ms = (ctx.clock.monotonic() - cue.due) * 1000
+            log.debug("breathing cue %s %.0f ms after its time", cue.name, late_ms)
+            ctx.say("calm_down.breathing_done" if cue.name == "done" else f"calm_down.breathe_{cue.name}")
+        return False
+
+
+def rest(ctx: Conversation, timer: Countdown) -> Ending:
+    """Stay quiet until the break is over, answering only what is asked of us."""
+    with ctx.help("calm_down.help"):
+        while True:
+            match = ctx.wait_until(timer.deadline, REST_COMMANDS)
+            if match is None:
+                return "time_up"
+            if answer(ctx, timer, match):
+                return "ready_early"
+
+
+def answer(ctx: Conversation, timer: Countdown, match: Match) -> bool:
+    """"how long left", "five more minutes", "we're ready"; True when they are ready and confirm it."""
+    if match.intent == "time_left":
+        say_time_left(ctx, timer)
+    elif match.intent == "extend_break":
+        asked = match.slot("minutes")
+        added = min(asked if isinstance(asked, int) and asked > 0 else DEFAULT_EXTENSION_MIN,
+                    LONGEST_EXTENSION_MIN)
+        timer.extend(added * 60)
+        ctx.say("calm_down.extended_one" if added == 1 else "calm_down.extended", added=added,
+                n=minutes_left(timer))
+    elif ctx.ask_choice("calm_down.confirm_ready", ("yes", "no")) == "yes":
+        return True
+    else:
+        ctx.say("calm_down.keep_resting")
+    return False
+
+
+def minutes_left(timer: Countdown) -> int:
+    return max(1, round(timer.remaining() / 60))
+
+
+def say_time_left(ctx: Conversation, timer: Countdown) -> None:
+    left = timer.remaining()
+    if left < 60:
+        ctx.say("calm_down.time_left_under_a_minute")
+    elif minutes_left(timer) == 1:
+        ctx.say("calm_down.time_left_one_minute")
+    else:
+        ctx.say("calm_down.time_left_minutes", n=minutes_left(timer))
+
+
+def welcome_back(ctx: Conversation) -> None:
+    """The repair prompt: welcome, the agreements, and words to start again with."""
+    ctx.say("calm_down.welcome_back")
+    ctx.say("calm_down.agreements_intro")
+    own = own_agreements(ctx)
+    for agreement in own or ctx.responses.all_variants("calm_down.default_agreements"):
+        ctx.speaker.say(agreement)
+    ctx.say("calm_down.repair")
+
+
+# -- agreements -----------------------------------------------------------------------------------
+class AgreementsFile(BaseModel):
+    """`agreements.yaml` in the data folder: the couple's own fair-fighting agreements."""
+
+    model_config = ConfigDict(extra="forbid")
+    agreements: list[str] = Field(min_length=1)
+
+
+def own_agreements(ctx: Conversation) -> list[str]:
+    """The couple's agreements: from their file, then those added by voice. Empty: use the defaults."""
+    from_file: list[str] = []
+    path = ctx.store.path.parent / AGREEMENTS_FILE
+    if path.exists():
+        try:
+            from_file = [a.strip() for a in load_model(path, AgreementsFile)[0].agreements if a.strip()]
+        except DataFileError as exc:
+            log.warning("%s", exc)  # names the file and line; the agreements' text is not in it
+            ctx.say("calm_down.file_problem")
+    return from_file + ctx.store.load().rituals.agreements
+
+
+@dataclass(frozen=True)
+class AgreementsFlow:
+    """"add an agreement", "read our agreements", "clear our agreements"."""
+
+    name: str = "agreements"
+    triggers: tuple[str, ...] = ("add_agreement", "read_agreements", "clear_agreements")
+    summary_key: str = ""  # the calm-down break's line mentions it
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        intent = trigger.intent if trigger is not None else None
+        if intent == "add_agreement":
+            self.add(ctx)
+        elif intent == "clear_agreements":
+            self.clear(ctx)
+        else:
+            self.read(ctx)
+
+    def add(self, ctx: Conversation) -> None:
+        text = ctx.ask_answer("calm_down.ask_agreement")
+        if text and ctx.ask_choice("calm_down.confirm_agreement", ("yes", "no"), text=text) == "yes":
+            if ctx.save_change(AddAgreement(text=text)) is not None:
+                ctx.say("calm_down.agreement_added")
+            return
+        ctx.say("calm_down.agreement_not_added")
+
+    def read(self, ctx: Conversation) -> None:
+        own = own_agreements(ctx)
+        ctx.say("calm_down.agreements_own" if own else "calm_down.agreements_defaults")
+        for agreement in own or ctx.responses.all_variants("calm_down.default_agreements"):
+            ctx.speaker.say(agreement)
+        if not own:
+            ctx.say("calm_down.agreements_add_hint")
+
+    def clear(self, ctx: Conversation) -> None:
+        if not ctx.store.load().rituals.agreements:
+            ctx.say("calm_down.nothing_to_clear")
+        elif ctx.ask_choice("calm_down.confirm_clear", ("yes", "no")) == "yes":
+            if ctx.save_change(ClearAgreements()) is not None:
+                ctx.say("calm_down.cleared")
+        else:
+            ctx.say("calm_down.not_cleared")

@@ -1,0 +1,48 @@
+"""The evening check-in: each partner shares a high and a low of the day, then it is saved.
+
+A small state machine: the state is the position in `STEPS`; each step asks one partner one
+question. Stop keeps what was said so far; skip moves to the next step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.dialogue.flows import Trigger
+from assistant.notes.models import CheckInNote, PartnerCheckIn
+
+STEPS: tuple[tuple[int, str], ...] = ((0, "high"), (0, "low"), (1, "high"), (1, "low"))
+"""(partner index, question) in the order asked."""
+
+
+@dataclass(frozen=True)
+class CheckInFlow:
+    name: str = "checkin"
+    triggers: tuple[str, ...] = ("start_checkin",)
+    summary_key: str = "checkin.summary"
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        partners = ctx.settings.partners
+        note = CheckInNote(created_at=ctx.clock.now(), partners=[PartnerCheckIn(partner=p) for p in partners],
+                           completed=False)
+        with ctx.help("checkin.help"):
+            ctx.say("checkin.greet")
+            try:
+                for who, question in STEPS:
+                    name = partners[who]
+                    if question == "high" and who == 1:
+                        ctx.say("checkin.turn", name=name)
+                    answer = ctx.ask_answer(f"checkin.ask_{question}", name=name)
+                    if answer is None:
+                        ctx.say("checkin.skipped")
+                        continue
+                    setattr(note.partners[who], question, answer)
+                    ctx.say(f"checkin.reflect_{question}", name=name)
+                note.completed = True
+                ctx.say("checkin.closing")
+            except FlowCancelled:
+                ctx.say("checkin.stopped")
+            finally:
+                if note.has_answers() and ctx.save_note(note):
+                    ctx.say("checkin.saved" if note.completed else "checkin.saved_partial")

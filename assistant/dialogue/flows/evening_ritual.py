@@ -1,0 +1,112 @@
+"""The bedside evening ritual: the check-in, one appreciation each, one question from the game, the
+twenty-second hug and a good-night line, in the order the config file gives (`evening_steps`).
+
+Each step is announced with a short "ready?", where "skip" (or "no") passes it and "short version"
+switches to the two-minute version: one line each, no question, no more "ready?" prompts. The
+article's advice is to simplify a ritual on a tired night rather than drop it. "stop" at a prompt
+ends the ritual; inside the check-in or the hug it ends that step (those flows own their stop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.config import EveningStep
+from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flows.checkin import CheckInFlow
+from assistant.dialogue.flows.hug_timer import DEFAULT_S, HugTimerFlow
+from assistant.dialogue.flows.notes_flow import local_day
+from assistant.dialogue.flows.question_game import ask_one_question
+from assistant.notes.models import AppreciationNote, CheckInNote, PartnerCheckIn
+
+GO_INTENTS = ("yes", "continue", "next")
+SKIP_INTENTS = ("skip", "no")
+SHORT_INTENT = "short_version"
+PROMPTED_STEPS: frozenset[EveningStep] = frozenset({"checkin", "appreciation", "question", "hug"})
+SHORT_LEAVES_OUT: frozenset[EveningStep] = frozenset({"question"})
+"""The question waits for the couple to talk it over: too long for a two-minute night."""
+
+
+@dataclass
+class _Evening:
+    ctx: Conversation
+    short: bool
+
+    def run(self, steps: list[EveningStep]) -> None:
+        actions: dict[EveningStep, Callable[[], None]] = {
+            "checkin": self.checkin, "appreciation": self.appreciation, "question": self.question,
+            "hug": self.hug, "good_night": self.good_night}
+        self.ctx.say("evening.greet_short" if self.short else "evening.greet")
+        with self.ctx.help("evening.help"):
+            self._steps(steps, actions)
+
+    def _steps(self, steps: list[EveningStep], actions: dict[EveningStep, Callable[[], None]]) -> None:
+        for step in steps:
+            if self.short and step in SHORT_LEAVES_OUT:
+                continue
+            if not self.short and step in PROMPTED_STEPS:
+                go = self._ready(step)
+                if self.short and step in SHORT_LEAVES_OUT:  # just switched to the short version
+                    continue
+                if not go:
+                    self.ctx.say("evening.step_skipped")
+                    continue
+            actions[step]()
+
+    def _ready(self, step: EveningStep) -> bool:
+        """Announce a step; False to pass it. "short version" here switches for the rest of the night."""
+        answer = self.ctx.ask_choice(f"evening.before_{step}", [*GO_INTENTS, "no", SHORT_INTENT], skippable=True)
+        if answer == SHORT_INTENT:
+            self.short = True
+            self.ctx.say("evening.switched_short")
+            return True
+        return answer not in SKIP_INTENTS
+
+    # -- steps --------------------------------------------------------------------------------------
+    def checkin(self) -> None:
+        if not self.short:
+            CheckInFlow().run(self.ctx)
+            return
+        ctx = self.ctx
+        note = CheckInNote(created_at=ctx.clock.now(), completed=True,
+                           partners=[PartnerCheckIn(partner=p) for p in ctx.settings.partners])
+        for part in note.partners:
+            part.high = ctx.ask_answer("evening.short_checkin", name=part.partner)
+        if note.has_answers() and ctx.save_note(note):
+            ctx.say("evening.short_checkin_saved")
+
+    def appreciation(self) -> None:
+        ctx = self.ctx
+        for name in ctx.settings.partners:
+            text = ctx.ask_answer("evening.ask_appreciation", name=name)
+            if text is None:
+                continue
+            if ctx.save_note(AppreciationNote(created_at=ctx.clock.now(), partner=name, text=text)):
+                ctx.say("evening.thanks_appreciation", name=name)
+
+    def question(self) -> None:
+        # Who answers first alternates by night, so neither partner always goes first.
+        first = local_day(self.ctx.clock.now()).toordinal() % 2
+        ask_one_question(self.ctx, depth="light", first=first)
+
+    def hug(self) -> None:
+        HugTimerFlow().time(self.ctx, DEFAULT_S["hug"])
+
+    def good_night(self) -> None:
+        self.ctx.say("evening.good_night_short" if self.short else "evening.good_night")
+
+
+@dataclass(frozen=True)
+class EveningRitualFlow:
+    name: str = "evening_ritual"
+    triggers: tuple[str, ...] = ("start_evening_ritual", SHORT_INTENT)
+    summary_key: str = "evening.summary"
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        evening = _Evening(ctx, short=trigger is not None and trigger.intent == SHORT_INTENT)
+        try:
+            evening.run(list(ctx.settings.evening_steps))
+        except FlowCancelled:
+            ctx.say("evening.stopped")

@@ -1,0 +1,36 @@
+"""'Read our favourites': the questions the couple saved in the question game, read out as they were
+asked (their ids are what the notes keep)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.dialogue.conversation import Conversation
+from assistant.dialogue.decks import question_texts
+from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flows.question_game import shipped_decks_dir, user_decks_dir
+from assistant.notes.query import favourite_text
+
+MOST_READ = 5
+"""A list read aloud is best short: the most recent few."""
+
+
+@dataclass(frozen=True)
+class ReadFavouritesFlow:
+    name: str = "read_favourites"
+    triggers: tuple[str, ...] = ("read_favourites",)
+    summary_key: str = ""
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        stored = ctx.read_notes()
+        if stored is None:
+            return
+        saved = stored.rituals.favourite_questions
+        if not saved:
+            ctx.say("question_game.no_favourites_idle")
+            return
+        texts = question_texts(shipped_decks_dir(), user_decks_dir(ctx))
+        ctx.say("question_game.favourites_intro")
+        for question in saved[-MOST_READ:]:
+            ctx.speaker.say(favourite_text(question, texts))
+        ctx.say("question_game.favourites_outro")

@@ -1,0 +1,129 @@
+"""Notes by voice: "take a note" keeps a dictated note; "what did we say last time" and "read our
+last check-in" read entries back.
+
+Who is speaking is not known (one microphone, two voices), so a dictated note is the couple's,
+with no partner attached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.dialogue.flows import Trigger
+from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, FreeNote, Note
+
+RECENT_LIMIT = 4
+"""At most this many entries are read back, so a busy day does not become a monologue."""
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day a timestamp falls on, in local time (naive timestamps are taken as local)."""
+    return moment.astimezone().date() if moment.tzinfo is not None else moment.date()
+
+
+def spoken_day(ctx: Conversation, day: date) -> str:
+    """`today`, `yesterday`, `on Tuesday` (within the last week) or `on March 3`, as a phrase."""
+    today = local_day(ctx.clock.now())
+    ago = (today - day).days
+    if ago == 0:
+        return ctx.line("notes.day_today")
+    if ago == 1:
+        return ctx.line("notes.day_yesterday")
+    if 1 < ago < 7:
+        return ctx.line("notes.day_weekday", weekday=day.strftime("%A"))
+    return ctx.line("notes.day_date", month=day.strftime("%B"), day=day.day)
+
+
+def load_notes(ctx: Conversation) -> list[Note] | None:
+    """The saved notes oldest first, or None (after telling the couple) when the file cannot be read."""
+    stored = ctx.read_notes()
+    return None if stored is None else sorted(stored.notes, key=lambda n: n.created_at)
+
+
+def spoken_text(text: str) -> str:
+    """Dictated text without its closing full stop (the line adds its own)."""
+    return text.strip().rstrip(".")
+
+
+def read_back(ctx: Conversation, note: Note) -> None:
+    """Say one entry aloud, in the words its kind calls for."""
+    day = spoken_day(ctx, local_day(note.created_at))
+    if isinstance(note, CheckInNote):
+        ctx.say("notes.checkin_intro", day=day)
+        for part in note.partners:
+            if part.high:
+                ctx.say("notes.checkin_high", name=part.partner, text=spoken_text(part.high))
+            if part.low:
+                ctx.say("notes.checkin_low", name=part.partner, text=spoken_text(part.low))
+    elif isinstance(note, FreeNote):
+        ctx.say("notes.free_note", day=day, text=spoken_text(note.text))
+    elif isinstance(note, AnswerNote):
+        ctx.say("notes.answer", day=day, question=note.question, text=spoken_text(note.text))
+    elif isinstance(note, AppreciationNote):
+        ctx.say("notes.appreciation", day=day, name=note.partner, text=spoken_text(note.text))
+
+
+@dataclass(frozen=True)
+class TakeNoteFlow:
+    name: str = "take_note"
+    triggers: tuple[str, ...] = ("take_note",)
+    summary_key: str = "notes.summary"
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        said = ctx.matcher.intents.after_prefix(trigger.heard, self.triggers) \
+            if trigger is not None and trigger.match.by == "prefix" else None
+        if said is not None:  # "remember that we need milk": nothing left to ask
+            if ctx.save_note(FreeNote(created_at=ctx.clock.now(), text=said[1])):
+                ctx.say("notes.saved_one_breath")
+            return
+        with ctx.help("notes.help_take"):
+            try:
+                text = ctx.ask_answer("notes.ask_note")
+            except FlowCancelled:
+                ctx.say("notes.cancelled")
+                return
+        if text is None:
+            ctx.say("notes.cancelled")
+        elif ctx.save_note(FreeNote(created_at=ctx.clock.now(), text=text)):
+            ctx.say("notes.saved")
+
+
+@dataclass(frozen=True)
+class RecallFlow:
+    """Reads back the entries of the last day anything was saved (the most recent few)."""
+
+    name: str = "recall_last"
+    triggers: tuple[str, ...] = ("recall_last",)
+    summary_key: str = ""  # described together with taking notes
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        notes = load_notes(ctx)
+        if notes is None:
+            return
+        if not notes:
+            ctx.say("notes.nothing_yet")
+            return
+        last_day = local_day(notes[-1].created_at)
+        recent = [n for n in notes if local_day(n.created_at) == last_day][-RECENT_LIMIT:]
+        ctx.say("notes.recall_intro", day=spoken_day(ctx, last_day))
+        for note in recent:
+            read_back(ctx, note)
+
+
+@dataclass(frozen=True)
+class LastCheckInFlow:
+    name: str = "read_last_checkin"
+    triggers: tuple[str, ...] = ("read_last_checkin",)
+    summary_key: str = ""  # described together with taking notes
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        notes = load_notes(ctx)
+        if notes is None:
+            return
+        checkins = [n for n in notes if isinstance(n, CheckInNote)]
+        if not checkins:
+            ctx.say("notes.no_checkin_yet")
+            return
+        read_back(ctx, checkins[-1])

@@ -1,0 +1,103 @@
+""""How are we doing": a gentle look back, read from the store. Counts are reported, never judged;
+every zero has its own kind line.
+
+Questions answered are the questions asked in the question game (its per-deck memory), plus the
+answers the couple chose to save.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from assistant.dialogue.conversation import Conversation
+from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flows.notes_flow import local_day
+from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, NotesFile
+
+WEEK_DAYS = 7
+BREAK_ENDINGS = ("time_up", "ready_early", "stopped")
+
+
+@dataclass(frozen=True)
+class Progress:
+    checkins_this_week: int
+    streak_days: int
+    """Days in a row with at least one ritual, ending today (or yesterday, if today is still open)."""
+    hugs: int
+    questions_asked: int
+    answers_saved: int
+    breaks: int
+    break_endings: dict[str, int] = field(default_factory=dict)
+
+
+def ritual_days(notes: NotesFile) -> set[date]:
+    """Days on which the couple did something together: check-ins, appreciations, saved answers,
+    completed hugs, calm-down breaks and date nights."""
+    days = {local_day(n.created_at) for n in notes.notes
+            if isinstance(n, CheckInNote | AppreciationNote | AnswerNote)}
+    days |= {local_day(h.at) for h in notes.rituals.hugs if h.completed}
+    days |= {local_day(b.at) for b in notes.rituals.breaks}
+    days |= {local_day(d.at) for d in notes.rituals.date_nights}
+    return days
+
+
+def streak(days: set[date], today: date) -> int:
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def progress(notes: NotesFile, today: date) -> Progress:
+    week_start = today - timedelta(days=WEEK_DAYS - 1)
+    checkins = [n for n in notes.notes
+                if isinstance(n, CheckInNote) and week_start <= local_day(n.created_at) <= today]
+    return Progress(
+        checkins_this_week=len(checkins),
+        streak_days=streak(ritual_days(notes), today),
+        hugs=notes.rituals.timed("hug"),
+        questions_asked=sum(len(ids) for ids in notes.rituals.asked_questions.values()),
+        answers_saved=sum(1 for n in notes.notes if isinstance(n, AnswerNote)),
+        breaks=len(notes.rituals.breaks),
+        break_endings=dict(Counter(b.ended for b in notes.rituals.breaks)),
+    )
+
+
+def _amount(count: int) -> str:
+    return "zero" if count == 0 else "one" if count == 1 else "many"
+
+
+@dataclass(frozen=True)
+class ProgressFlow:
+    name: str = "progress"
+    triggers: tuple[str, ...] = ("progress",)
+    summary_key: str = "progress.summary"
+
+    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+        notes = ctx.read_notes()
+        if notes is None:
+            return
+        report = progress(notes, local_day(ctx.clock.now()))
+        ctx.say("progress.intro")
+        ctx.say(f"progress.checkins_{_amount(report.checkins_this_week)}", count=report.checkins_this_week)
+        ctx.say(f"progress.streak_{_amount(report.streak_days)}", count=report.streak_days)
+        ctx.say(f"progress.hugs_{_amount(report.hugs)}", count=report.hugs)
+        ctx.say(f"progress.questions_{_amount(report.questions_asked)}", count=report.questions_asked)
+        if report.answers_saved:
+            ctx.say(f"progress.answers_{_amount(report.answers_saved)}", count=report.answers_saved)
+        self._breaks(ctx, report)
+        ctx.say("progress.closing")
+
+    @staticmethod
+    def _breaks(ctx: Conversation, report: Progress) -> None:
+        ctx.say(f"progress.breaks_{_amount(report.breaks)}", count=report.breaks)
+        for ending in BREAK_ENDINGS:
+            count = report.break_endings.get(ending, 0)
+            if count:
+                # With a single break the line speaks of "it"; otherwise of how many of them.
+                amount = "only" if report.breaks == 1 else _amount(count)
+                ctx.say(f"progress.break_{ending}_{amount}", count=count)

@@ -1,0 +1,355 @@
+"""Finding installed Vosk models and downloading new ones (the only network access Togetherly makes).
+
+A download is all-or-nothing: the archive streams into a hidden `.download-*.part` file inside the
+models folder, is checked (size, SHA-256, zip structure, really a Vosk model), unpacked into a hidden
+temporary folder next to it and then renamed into place in one step. Whatever fails, nothing is left
+behind, so a half-downloaded model can never be picked up by `find_vosk_model`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import TextIO
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from tqdm import tqdm
+
+from assistant.data_files import load_model
+from assistant.errors import ModelError
+
+CHUNK_BYTES = 64 * 1024
+TIMEOUT_S = 30.0
+"""Per network operation: a stalled server fails the download instead of hanging it."""
+USER_AGENT = "togetherly-model-download/0.1"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+# --- the catalog ------------------------------------------------------------------------------------
+
+
+class CatalogEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: str
+    url: str = Field(pattern=r"^https?://")
+    size: int | None = Field(default=None, gt=0)
+    """Bytes of the zip, when known: a shorter or longer download is rejected."""
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    folder: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    """The folder the model is installed as (normally the zip's top folder)."""
+    description: str
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: str
+    models: dict[str, CatalogEntry]
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> Catalog:
+        if self.default not in self.models:
+            raise ValueError(f"default {self.default!r} is not one of the models")
+        return self
+
+
+@cache
+def load_catalog() -> Catalog:
+    path = Path(str(resources.files("assistant.hearing") / "model_catalog.yaml"))
+    return load_model(path, Catalog)[0]
+
+
+def catalog() -> dict[str, CatalogEntry]:
+    """Known downloadable models by name."""
+    return dict(load_catalog().models)
+
+
+def default_model_name() -> str:
+    return load_catalog().default
+
+
+# --- installed models -------------------------------------------------------------------------------
+
+
+def is_vosk_model(path: Path) -> bool:
+    """An unpacked Vosk model: a folder with `am/` (acoustic model) and `conf/` inside."""
+    return path.is_dir() and (path / "am").is_dir() and (path / "conf").is_dir()
+
+
+def list_models(models_dir: Path) -> list[Path]:
+    """The Vosk models inside `models_dir`, by name; hidden (in-progress) folders are never listed."""
+    if not models_dir.is_dir():
+        return []
+    return sorted(p for p in models_dir.iterdir() if not p.name.startswith(".") and is_vosk_model(p))
+
+
+def find_vosk_model(models_dir: Path) -> Path | None:
+    models = list_models(models_dir)
+    return models[0] if models else None
+
+
+# --- downloading ------------------------------------------------------------------------------------
+
+
+def _say(out: TextIO, message: str) -> None:
+    print(message, file=out, flush=True)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    label: str
+    """How the download is named in messages: the catalog name, or the zip's file name."""
+    url: str
+    size: int | None
+    sha256: str | None
+    folder: str | None
+    """The folder to install as; None: the zip's top folder (known only after download)."""
+
+
+def _plan(name: str | None, url: str | None, sha256: str | None) -> _Plan:
+    """What to fetch and how to check it, from a catalog name or an explicit URL."""
+    if sha256 is not None:
+        sha256 = sha256.strip().lower()
+        if not _SHA256.fullmatch(sha256):
+            raise ModelError(f"invalid --sha256 {sha256!r}: expected 64 hexadecimal digits")
+    if url is not None:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise ModelError(f"cannot download {url!r}: only http:// and https:// URLs are supported")
+        if name is not None and not _FOLDER.fullmatch(name):
+            raise ModelError(
+                f"invalid model folder name {name!r}: use letters, digits, '.', '_' and '-' only"
+            )
+        label = name or PurePosixPath(urllib.parse.urlsplit(url).path).name or url
+        return _Plan(label, url, None, sha256, name)
+    models = catalog()
+    key = name or default_model_name()
+    if key not in models:
+        raise ModelError(
+            f"unknown model {key!r}; known: {', '.join(sorted(models))} "
+            "(or download any Vosk model zip with --url URL)"
+        )
+    entry = models[key]
+    return _Plan(key, entry.url, entry.size, sha256 or entry.sha256, entry.folder)
+
+
+def _fetch(url: str, part: Path, size: int | None, label: str, out: TextIO) -> str:
+    """Stream `url` into `part`; return its SHA-256. Raises ModelError for every network problem."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    digest = hashlib.sha256()
+    received = 0
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            if response.geturl() != url:
+                _say(out, f"Redirected to {response.geturl()}")
+            header = response.headers.get("Content-Length")
+            announced = int(header) if header and header.isdigit() else None
+            if size is not None and announced is not None and announced != size:
+                raise ModelError(
+                    f"download of {label} rejected: the server offers {announced} bytes but the "
+                    f"catalog expects {size}; the file on the server has changed"
+                )
+            expected = size if size is not None else announced
+            with (
+                part.open("wb") as sink,
+                tqdm(total=expected, unit="B", unit_scale=True, unit_divisor=1024, desc=label,
+                     file=out, mininterval=0.5, leave=True) as bar,
+            ):
+                while chunk := response.read(CHUNK_BYTES):
+                    sink.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                    bar.update(len(chunk))
+                    if expected is not None and received > expected:
+                        # Stop early rather than fill the disk with something that is not the model.
+                        raise ModelError(f"download of {label} rejected: the server sent more than the "
+                                         f"expected {expected} bytes")
+    except ModelError:
+        raise
+    except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the open response; the error is kept as __cause__ for a while
+        raise ModelError(f"download of {label} failed: {url} answered HTTP {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise ModelError(
+            f"download of {label} failed: cannot reach {url} ({exc.reason}); check the network "
+            "connection, or download the zip elsewhere and unpack it into the models folder"
+        ) from exc
+    except http.client.IncompleteRead as exc:
+        raise ModelError(
+            f"download of {label} was cut off after {received + len(exc.partial)} bytes; try again"
+        ) from exc
+    except (OSError, http.client.HTTPException) as exc:  # timeouts, resets, TLS errors, disk full
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise ModelError(f"download of {label} failed after {received} bytes: {reason}; try again") from exc
+    # urllib does not complain when a server closes the connection early: count the bytes ourselves.
+    if expected is not None and received != expected:
+        raise ModelError(
+            f"download of {label} is incomplete: got {received} of {expected} bytes "
+            "(the connection was interrupted); try again"
+        )
+    return digest.hexdigest()
+
+
+def _top_folder(archive: zipfile.ZipFile, label: str) -> tuple[str, int]:
+    """The zip's single top-level folder and its unpacked size, after refusing any entry that could
+    land outside it."""
+    tops: set[str] = set()
+    total = 0
+    for info in archive.infolist():
+        name = info.filename
+        parts = PurePosixPath(name).parts
+        # Zip paths are '/'-separated; absolute paths, drive letters, backslashes and '..' are how
+        # crafted archives write outside the target folder.
+        if (not parts or name.startswith("/") or "\\" in name or ":" in parts[0]
+                or any(p == ".." for p in parts)):
+            raise ModelError(f"{label} is not a safe archive: it contains the path {name!r}; not unpacked")
+        if len(parts) == 1 and not info.is_dir():
+            raise ModelError(f"{label} is not a Vosk model archive: {name!r} is not inside a model folder")
+        tops.add(parts[0])
+        total += info.file_size
+    if len(tops) != 1:
+        found = ", ".join(sorted(tops)) or "nothing"
+        raise ModelError(f"{label} is not a Vosk model archive: expected one model folder, found {found}")
+    top = tops.pop()
+    names = {PurePosixPath(i.filename).parts[1] for i in archive.infolist()
+             if len(PurePosixPath(i.filename).parts) > 1}
+    if not {"am", "conf"} <= names:
+        raise ModelError(
+            f"{label} is not a Vosk model archive: {top}/ has no am/ and conf/ folders "
+            f"(it has: {', '.join(sorted(names)) or 'nothing'})"
+        )
+    return top, total
+
+
+def _check_space(directory: Path, needed: int, label: str) -> None:
+    free = shutil.disk_usage(directory).free
+    if needed > free:
+        raise ModelError(
+            f"not enough disk space to unpack {label}: it needs {needed / 1e6:.0f} MB, "
+            f"{free / 1e6:.0f} MB are free in {directory}"
+        )
+
+
+def _verify(digest: str, expected: str | None, label: str, out: TextIO) -> None:
+    if expected is None:
+        _say(out, f"No checksum is known for this download, so it cannot be verified (SHA-256: {digest})")
+    elif digest != expected:
+        raise ModelError(
+            f"download of {label} rejected: SHA-256 mismatch (expected {expected}, got {digest}); "
+            "the file is corrupt or was changed on the server. Nothing was installed."
+        )
+    else:
+        _say(out, "SHA-256 checksum verified.")
+
+
+def _unpack(part: Path, into: Path, label: str) -> Path:
+    """Unpack the downloaded zip into the (hidden, temporary) folder `into`; return the model folder."""
+    try:
+        with zipfile.ZipFile(part) as archive:
+            top, unpacked_bytes = _top_folder(archive, label)
+            _check_space(into, unpacked_bytes, label)
+            archive.extractall(into)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise ModelError(f"download of {label} is not a valid zip archive ({exc}); nothing was installed") \
+            from exc
+    model = into / top
+    if not is_vosk_model(model):
+        raise ModelError(f"{label} is not a Vosk model archive: {top}/ has no am/ and conf/ folders")
+    return model
+
+
+def _already_installed(target: Path, label: str, out: TextIO) -> Path | None:
+    if is_vosk_model(target):
+        _say(out, f"{label} is already installed in {target}; nothing to do "
+                  "(delete that folder to download it again)")
+        return target
+    if target.exists():
+        raise ModelError(
+            f"{target} already exists but is not a Vosk model (no am/ and conf/ inside); "
+            "remove it or move it away, then download again"
+        )
+    return None
+
+
+def download_model(
+    name: str | None,
+    models_dir: Path,
+    *,
+    url: str | None = None,
+    sha256: str | None = None,
+    out: TextIO | None = None,
+) -> Path:
+    """Download, verify and install a Vosk model into `models_dir`; return its folder.
+
+    `name` is a catalog entry (None: the default). With `url`, that zip is fetched instead, checked
+    against `sha256` if given, and installed as `name` (default: the zip's top folder).
+    """
+    out = out if out is not None else sys.stderr
+    plan = _plan(name, url, sha256)
+    label = plan.label
+    if plan.folder is not None:
+        installed = _already_installed(models_dir / plan.folder, label, out)
+        if installed is not None:
+            return installed
+
+    created_dir = not models_dir.exists()
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"cannot create the models folder {models_dir} ({exc.strerror or exc})") from exc
+
+    # Privacy: say exactly where we connect before doing it.
+    _say(out, f"Connecting to {urllib.parse.urlsplit(plan.url).netloc} to download {label} from {plan.url}")
+    _say(out, "(this download is the only time Togetherly uses the network)")
+
+    part: Path | None = None
+    unpack: Path | None = None
+    target: Path | None = None
+    try:
+        fd, part_name = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=models_dir)
+        os.close(fd)
+        part = Path(part_name)
+        _verify(_fetch(plan.url, part, plan.size, label, out), plan.sha256, label, out)
+        unpack = Path(tempfile.mkdtemp(prefix=".unpack-", dir=models_dir))
+        model = _unpack(part, unpack, label)
+        destination = models_dir / (plan.folder or model.name)
+        if plan.folder is None:  # only now is the folder name known
+            installed = _already_installed(destination, label, out)
+            if installed is not None:
+                target = installed
+                return installed
+        try:
+            os.rename(model, destination)  # atomic: the model appears complete or not at all
+        except OSError as exc:
+            if destination.exists():
+                raise ModelError(f"{destination} appeared while downloading; not replaced") from exc
+            raise
+        target = destination
+    except OSError as exc:  # the temporary files or the rename (disk full, permissions)
+        where = exc.filename or models_dir
+        raise ModelError(f"download of {label} failed: {exc.strerror or exc} ({where})") from exc
+    finally:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        if unpack is not None:
+            shutil.rmtree(unpack, ignore_errors=True)
+        if target is None and created_dir:
+            with contextlib.suppress(OSError):  # only if empty: never delete anything else
+                models_dir.rmdir()
+    _say(out, f"Installed {label} in {target}")
+    return target

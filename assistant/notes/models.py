@@ -1,0 +1,148 @@
+"""What Togetherly keeps: pydantic models for the notes file (schema-versioned JSON).
+
+Version history: 1 held only check-ins in `notes`; 2 added the other note kinds and the `rituals`
+section (hug and break records, question-game memory, date-night turns, agreements); 3 added
+`saved_changes`, the ids of changes kept after a failed save and saved since (assistant/notes/changes.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 3
+SAVED_CHANGES_KEPT = 500
+"""How many ids `NotesFile.saved_changes` keeps (the latest): far more than are ever kept at once."""
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PartnerCheckIn(_Strict):
+    """One partner's part of a check-in; None where a question was skipped or never reached."""
+
+    partner: str
+    high: str | None = None
+    low: str | None = None
+
+
+class CheckInNote(_Strict):
+    kind: Literal["checkin"] = "checkin"
+    id: str = Field(default_factory=new_id)
+    created_at: datetime
+    partners: list[PartnerCheckIn]
+    completed: bool
+    """False when the check-in was stopped part way; what was said so far is still kept."""
+
+    def has_answers(self) -> bool:
+        return any(p.high or p.low for p in self.partners)
+
+
+class FreeNote(_Strict):
+    """Something dictated with "take a note" / "remember that ..."."""
+
+    kind: Literal["note"] = "note"
+    id: str = Field(default_factory=new_id)
+    created_at: datetime
+    text: str
+    partner: str | None = None
+
+
+class AnswerNote(_Strict):
+    """An answer to a question-game question, kept only when the couple asked to save it."""
+
+    kind: Literal["answer"] = "answer"
+    id: str = Field(default_factory=new_id)
+    created_at: datetime
+    question_id: str
+    question: str
+    text: str
+    partner: str | None = None
+
+
+class AppreciationNote(_Strict):
+    """What a partner appreciated about the two of them (evening ritual)."""
+
+    kind: Literal["appreciation"] = "appreciation"
+    id: str = Field(default_factory=new_id)
+    created_at: datetime
+    partner: str
+    text: str
+
+
+Note = Annotated[CheckInNote | FreeNote | AnswerNote | AppreciationNote, Field(discriminator="kind")]
+
+
+class Goal(_Strict):
+    id: str = Field(default_factory=new_id)
+    created_at: datetime
+    text: str
+    review_on: date | None = None
+    done_at: datetime | None = None
+
+
+class HugRecord(_Strict):
+    at: datetime
+    seconds: float
+    """Planned length (20 for the classic hug, 6 for the kiss)."""
+    completed: bool
+    label: str = "hug"
+
+
+class BreakRecord(_Strict):
+    """That a calm-down break happened and how it went; never what was said."""
+
+    at: datetime
+    planned_minutes: float
+    actual_minutes: float
+    ended: Literal["time_up", "ready_early", "stopped"]
+
+
+class DateNightRecord(_Strict):
+    at: datetime
+    planner: str
+
+
+class RitualLog(_Strict):
+    hugs: list[HugRecord] = []
+    breaks: list[BreakRecord] = []
+    date_nights: list[DateNightRecord] = []
+    asked_questions: dict[str, list[str]] = {}
+    """Per deck, the question ids already asked (so none repeats until the deck is exhausted)."""
+    favourite_questions: list[str] = []
+    agreements: list[str] = []
+    """The couple's own fair-fighting agreements; empty means the defaults are used."""
+    last_goal_reminder: date | None = None
+
+    def timed(self, label: str = "hug") -> int:
+        """How many timed hugs (or kisses, `label="kiss"`) ran to their end: the one count that the spoken
+        progress report, the hug timer and the export all give."""
+        return sum(1 for h in self.hugs if h.completed and h.label == label)
+
+
+class NotesFile(_Strict):
+    schema_version: int = SCHEMA_VERSION
+    notes: list[Note] = []
+    goals: list[Goal] = []
+    rituals: RitualLog = Field(default_factory=RitualLog)
+    saved_changes: list[str] = []
+    """Ids of changes that were kept after a failed save and have been saved since (the latest
+    SAVED_CHANGES_KEPT), so a copy still held elsewhere is never applied twice. No content."""
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older file's JSON up to SCHEMA_VERSION (each step is one version)."""
+    version = data.get("schema_version", 1)
+    if version == 1:
+        data, version = {**data, "schema_version": 2, "goals": [], "rituals": {}}, 2
+    if version == 2:
+        data = {**data, "schema_version": 3, "saved_changes": []}
+    return data

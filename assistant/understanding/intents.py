@@ -1,0 +1,319 @@
+"""Intent phrase data: YAML files under `intents/<lang>/`, templates expanded with hassil.
+
+A file looks like::
+
+    intents:
+      start_checkin:
+        description: start the evening check-in
+        sentences:
+          - "(start|begin) [our] check[-]in"
+
+`(a|b)` is an alternative, `[x]` is optional (hassil's template syntax). Every file and template is
+validated on load; a problem is reported with the file and line.
+
+A template may name a list, `{seconds}`, defined under the intent's `lists:` as a number range or
+as values (numbers are spoken as words); each phrase it expands to carries the chosen value as a
+slot. Every value is a phrase the recognizer must tell apart: list what people say, not every number::
+
+    hug_timer:
+      sentences:
+        - "hug for {seconds} seconds"
+      lists:
+        seconds: {values: [5, 10, 20, 30]}
+        minutes: {range: {from: 1, to: 5}}
+        kind: {values: [hug, {in: cuddle, out: hug}, kiss]}
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from hassil.parse_expression import parse_sentence
+from hassil.parser import ParseError
+from hassil.sample import sample_sentence
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assistant.data_files import line_for, load_model
+from assistant.errors import DataFileError
+from assistant.understanding.normalize import Normalizer
+
+NORMALIZE_FILE = "normalize.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+"""Sentences not meant for the assistant: what the intent classifier learns to reject."""
+
+Slots = tuple[tuple[str, str | int], ...]
+"""(list name, value) pairs a phrase carries."""
+
+
+Number = Annotated[int, Field(ge=0, le=999_999)]
+"""What `spell_number` can say."""
+
+
+class RangeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    start: Number = Field(alias="from")
+    to: Number
+    step: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> RangeSpec:
+        if self.to < self.start:
+            raise ValueError("a range needs `to` at least `from`")
+        return self
+
+
+class ValueSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    said: str = Field(alias="in", min_length=1)
+    value: str | int = Field(alias="out")
+
+
+class ListSpec(BaseModel):
+    """Exactly one of: a number range, or values (numbers are said as words, the slot is the number)."""
+
+    model_config = ConfigDict(extra="forbid")
+    range: RangeSpec | None = None
+    values: list[Number | Annotated[str, Field(min_length=1)] | ValueSpec] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ListSpec:
+        if (self.range is None) == (self.values is None):
+            raise ValueError("a list needs either `range` or `values`")
+        return self
+
+    def items(self) -> list[tuple[str, str | int]]:
+        """(what is said, slot value) pairs."""
+        if self.range is not None:
+            r = self.range
+            return [(spell_number(n), n) for n in range(r.start, r.to + 1, r.step)]
+        return [(spell_number(v), v) if isinstance(v, int) else (v, v) if isinstance(v, str) else (v.said, v.value)
+                for v in self.values or []]
+
+
+class IntentSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str = ""
+    example: str | None = None
+    """What to suggest when offering this choice ("Did you mean ..."); default: the shortest way the first
+    sentence can be said."""
+    sentences: list[str] = Field(min_length=1)
+    lists: dict[str, ListSpec] = {}
+    prefixes: list[str] = []
+    """Beginnings that carry free words after them in one breath: "remember that {anything}"."""
+
+
+class OutOfScopeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sentences: list[str] = Field(min_length=1)
+
+
+class IntentFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    intents: dict[str, IntentSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One concrete thing a user can say, already normalized for matching."""
+
+    intent: str
+    text: str
+    """Normalized form, compared against normalized transcripts."""
+    spoken: str
+    """Surface form as expanded from the template (for grammars and `intents sample`)."""
+    slots: Slots = ()
+    """Values of the lists named in the template, e.g. (("seconds", 45),)."""
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    description: str
+    phrases: tuple[Phrase, ...]
+    source: Path
+    example: str = ""
+    """A way to say it, to suggest to the couple."""
+    prefixes: tuple[tuple[str, ...], ...] = ()
+    """Each prefix as lower-case words; what follows one is the utterance's free content."""
+
+
+class IntentSet:
+    """All intents of one language, keyed by name."""
+
+    def __init__(self, intents: Iterable[Intent], normalizer: Normalizer,
+                 out_of_scope: Iterable[str] = ()) -> None:
+        self.normalizer = normalizer
+        self._intents = {i.name: i for i in intents}
+        self.out_of_scope = tuple(text for text in (normalizer.normalize(t) for t in out_of_scope) if text)
+        """Normalized sentences that mean none of the intents (examples of what to reject)."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._intents
+
+    def __getitem__(self, name: str) -> Intent:
+        return self._intents[name]
+
+    def __iter__(self) -> Iterator[Intent]:
+        return iter(self._intents.values())
+
+    def names(self) -> list[str]:
+        return sorted(self._intents)
+
+    def phrases(self, names: Iterable[str] | None = None) -> list[Phrase]:
+        selected = self._intents.values() if names is None else (self._intents[n] for n in names)
+        return [p for intent in selected for p in intent.phrases]
+
+    def after_prefix(self, utterance: str, allowed: Iterable[str] | None = None) -> tuple[str, str] | None:
+        """(intent, the words after its prefix, as said) when `utterance` starts with a prefix of an allowed
+        intent and goes on: "take a note that the car is due for a service" -> the car is due for a service."""
+        raw = utterance.split()
+        words = [_raw_word(w) for w in raw]
+        for intent in (self._intents.values() if allowed is None else (self._intents[n] for n in allowed)):
+            for prefix in sorted(intent.prefixes, key=len, reverse=True):
+                n = len(prefix)
+                if len(words) > n and tuple(words[:n]) == prefix:
+                    rest = " ".join(raw[n:]).strip(" ,:;-")
+                    if rest:
+                        return intent.name, rest
+        return None
+
+    def sentences_heard(self) -> list[str]:
+        """What people might say near the assistant, for an engine's command language model: every
+        phrase as spoken, some with a filler before or politeness after (people add them; measured on
+        the dev split, +2 points), and the out-of-scope sentences (so speech not meant for us is not
+        forced into command words)."""
+        fillers = sorted(self.normalizer.fillers - {"togetherly"}) or [""]
+        tails = ("please", "now", "for us")
+        out: list[str] = []
+        for index, phrase in enumerate(p.spoken for p in self.phrases()):
+            out += [phrase, f"{fillers[index % len(fillers)]} {phrase}".strip(), f"{phrase} {tails[index % 3]}"]
+        return out + list(self.out_of_scope)
+
+    @classmethod
+    def load_dir(cls, directory: Path) -> IntentSet:
+        """Load every `*.yaml` in `directory` (not subfolders) except the normalization and out-of-scope files."""
+        normalizer = Normalizer.load(directory / NORMALIZE_FILE)
+        out_of_scope_path = directory / OUT_OF_SCOPE_FILE
+        out_of_scope = load_model(out_of_scope_path, OutOfScopeFile)[0].sentences if out_of_scope_path.exists() else []
+        intents: dict[str, Intent] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            if path.name in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE):
+                continue
+            for intent in load_intent_file(path, normalizer):
+                if intent.name in intents:
+                    raise DataFileError(path, None, f"intent {intent.name!r} is also defined in "
+                                        f"{intents[intent.name].source.name}")
+                intents[intent.name] = intent
+        return cls(intents.values(), normalizer, out_of_scope)
+
+
+def _raw_word(word: str) -> str:
+    return word.lower().replace("\u2019", "'").strip(".,;:!?\"")
+
+
+def _raw_words(text: str) -> list[str]:
+    return [w for w in (_raw_word(x) for x in text.split()) if w]
+
+
+def expand_template(template: str) -> list[str]:
+    """All sentences a hassil template stands for, whitespace-folded."""
+    return sorted({" ".join(s.split()) for s in sample_sentence(parse_sentence(template))})
+
+
+_LIST_REF = re.compile(r"\{(\w+)\}")
+
+
+def _slot_marker(name: str) -> str:
+    return f"_slot_{name}_"  # a plain word to hassil, replaced by each value after expansion
+
+
+def expand_with_lists(template: str, lists: dict[str, ListSpec]) -> list[tuple[str, Slots]]:
+    """(sentence, slots) for every expansion of `template` and every combination of its lists' values."""
+    names = list(dict.fromkeys(_LIST_REF.findall(template)))
+    unknown = [n for n in names if n not in lists]
+    if unknown:
+        raise ValueError(f"no list named {', '.join(unknown)} under this intent's `lists`")
+    expanded = expand_template(_LIST_REF.sub(lambda m: _slot_marker(m.group(1)), template))
+    out: list[tuple[str, Slots]] = []
+    for sentence in expanded:
+        for combo in itertools.product(*(lists[n].items() for n in names)):
+            spoken = sentence
+            for name, (said, _) in zip(names, combo, strict=True):
+                spoken = spoken.replace(_slot_marker(name), said)
+            out.append((spoken, tuple((name, value) for name, (_, value) in zip(names, combo, strict=True))))
+    return out
+
+
+def load_intent_file(path: Path, normalizer: Normalizer) -> list[Intent]:
+    data, lines = load_model(path, IntentFile)
+    out: list[Intent] = []
+    for name, spec in data.intents.items():
+        # Keyed by both forms: "that's enough" and "that is enough" match alike, but the recognizer's
+        # grammar needs every way it can be said.
+        phrases: dict[tuple[str, str], Phrase] = {}
+        for index, template in enumerate(spec.sentences):
+            line = line_for(lines, ("intents", name, "sentences", index))
+            try:
+                expanded = expand_with_lists(template, spec.lists)
+            except (ParseError, ValueError, AssertionError) as exc:  # hassil reports some bad templates by assert
+                raise DataFileError(path, line, f"bad template {template!r}: {exc}") from exc
+            for spoken, slots in expanded:
+                text = normalizer.normalize(spoken)
+                if not text:
+                    raise DataFileError(path, line, f"template {template!r} can expand to nothing")
+                phrases.setdefault((text, spoken), Phrase(name, text, spoken, slots))
+        first = [p.spoken for p in phrases.values() if not p.slots] or [p.spoken for p in phrases.values()]
+        out.append(Intent(name, spec.description, tuple(phrases.values()), path, spec.example or min(first, key=len),
+                          tuple(tuple(_raw_words(p)) for p in spec.prefixes)))
+    return out
+
+
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_DIGITS = re.compile(r"\b\d{1,6}\b")
+
+
+def spell_number(n: int) -> str:
+    """English words for 0..999999, as people say and recognizers write them ("forty five")."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else f" {_ONES[n % 10]}")
+    if n < 1000:
+        rest = n % 100
+        return f"{_ONES[n // 100]} hundred" + (f" {spell_number(rest)}" if rest else "")
+    rest = n % 1000
+    return f"{spell_number(n // 1000)} thousand" + (f" {spell_number(rest)}" if rest else "")
+
+
+def spell_digits(text: str) -> str:
+    """Typed numbers as words ("hug for 30 seconds"), the form list phrases are stored in."""
+    return _DIGITS.sub(lambda m: spell_number(int(m.group())), text)
+
+
+_WORD_VALUES = {**{w: n for n, w in enumerate(_ONES)}, **{w: 10 * n for n, w in enumerate(_TENS) if n >= 2}}
+
+
+def read_numbers(text: str) -> list[int]:
+    """Every number said in words ("hug for one hundred twenty seconds" -> [120]), in order."""
+    found: list[int] = []
+    total, current, in_number = 0, 0, False
+    for word in [*text.split(), ""]:
+        if word in _WORD_VALUES:
+            current, in_number = current + _WORD_VALUES[word], True
+        elif word == "hundred":  # "a hundred" is one hundred
+            current, in_number = max(current, 1) * 100, True
+        elif word == "thousand":
+            total, current, in_number = total + max(current, 1) * 1000, 0, True
+        elif word == "and" and in_number:
+            continue
+        elif in_number:
+            found.append(total + current)
+            total, current, in_number = 0, 0, False
+    return found
