@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and memory of the speech loop, printed as tables with medians (targets in the README).
 
-    .venv/bin/python scripts/bench.py [--repeats N]
+    .venv/bin/python -m scripts.bench [--repeats N]
 
 Measures, on this machine: intent-match latency per utterance; recognition time and real-time factor
 per engine for espeak-ng test WAVs; time from the end of an utterance to the first reply audio
@@ -10,7 +10,7 @@ detector against WebRTC's VAD in pink noise and babble; end of speech → first 
 endpointing window; adaptive endpointing (a whole command ends early) against the full window: how often
 it ends early, cuts an utterance, or changes what is understood; barge-in reaction time, catch rate and
 false barge-ins per hour of the assistant's own speech, with and without echo cancellation
-(tests/loopback.py); start-up time; peak memory.
+(tests/support/loopback.py); start-up time; peak memory.
 Nothing here is a test: it prints numbers, it does not judge them.
 """
 
@@ -30,25 +30,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from assistant.audio.endpointer import (  # noqa: E402
+from assistant.audio.endpointer import (
     COMMAND_ENDPOINTING,
     FRAME_SAMPLES,
     Endpointer,
     EndpointerSettings,
     Event,
 )
-from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav, write_wav  # noqa: E402
-from assistant.audio.vad import EnergyDetector, WebRtcDetector  # noqa: E402
-from assistant.hearing.recognizer import Recognizer  # noqa: E402
-from assistant.paths import language_dir  # noqa: E402
-from assistant.understanding.intents import IntentSet  # noqa: E402
-from assistant.understanding.matcher import IntentMatcher  # noqa: E402
-from tests.speech_fixtures import synthesize, with_silence  # noqa: E402
+from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav, write_wav
+from assistant.audio.vad import EnergyDetector, WebRtcDetector
+from assistant.hearing.recognizer import Recognizer
+from assistant.paths import language_dir
+from assistant.understanding.intents import IntentSet
+from assistant.understanding.matcher import IntentMatcher
+from tests.support.speech_fixtures import synthesize, with_silence
 
 COMMANDS = ["start our check-in", "what can you do", "repeat that", "yes please", "next one", "stop"]
 ANSWERS = ["I went for a long walk in the park", "my train was late again this morning"]
@@ -196,7 +193,7 @@ def bench_endpointing(work: Path) -> list[list[str]]:
     """Each detector on each command/answer in noise: 5 s of the room first (the first 2 s to learn it),
     then the speech, then 3 s of the room. A false start is a START in the noise before the speech; a
     miss is speech whose end was never found; the delay is from the last loud sample to END."""
-    from tests.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
+    from tests.support.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
 
     speech = [read_wav(synthesize(t, work / f"ep-{i}.wav")) for i, t in enumerate(ENDPOINT_TEXTS)]
     noises = {"pink": pink_noise(SAMPLE_RATE * 30, seed=5), "babble": babble(work, 30.0)}
@@ -299,7 +296,7 @@ def bench_listening(work: Path, lines: int = 50) -> list[list[str]]:
     from assistant.dialogue.responses import Responses  # noqa: PLC0415
     from assistant.hearing.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
     from assistant.understanding.intents import spell_digits  # noqa: PLC0415
-    from tests.speech_fixtures import synthesize_piper  # noqa: PLC0415
+    from tests.support.speech_fixtures import synthesize_piper  # noqa: PLC0415
 
     responses = Responses.load_dir(language_dir() / "responses")
     keys = responses.keys()
@@ -336,11 +333,10 @@ def bench_early_end(work: Path) -> list[list[str]]:
     heard before, so some differences come from that history, not from where the utterance ended."""
     import dataclasses  # noqa: PLC0415
 
-    from assistant.hearing import listener as listener_module  # noqa: PLC0415
     from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
     from assistant.hearing.listener import SpeechListener, command_request  # noqa: PLC0415
-    from tests.eval.corpus import items, load_corpus  # noqa: PLC0415
-    from tests.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
+    from tests.support.eval.corpus import items, load_corpus  # noqa: PLC0415
+    from tests.support.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
 
     class Microphone:
         def __init__(self, samples: Samples) -> None:
@@ -379,12 +375,9 @@ def bench_early_end(work: Path) -> list[list[str]]:
                 end = 0.6 + _speech_span(words)[1]
                 ended, expected = {}, matcher.match(texts[k]).intent
                 for mode, settings in (("early", COMMAND_ENDPOINTING), ("full", full)):
-                    listener_module.COMMAND_ENDPOINTING = settings
-                    try:
-                        microphone = Microphone(signal)
-                        heard = SpeechListener(microphone, recognizers[mode], paraphrases=True).listen(request)
-                    finally:
-                        listener_module.COMMAND_ENDPOINTING = COMMAND_ENDPOINTING
+                    microphone = Microphone(signal)
+                    heard = SpeechListener(microphone, recognizers[mode], paraphrases=True,
+                                           command_endpointing=settings).listen(request)
                     ended[mode] = microphone.position / SAMPLE_RATE
                     right[mode] += expected is not None and matcher.match(heard.text).intent == expected
                 early += ended["early"] < ended["full"] - 0.05
@@ -404,13 +397,13 @@ SOUND_CARD_DELAY_S = 0.04
 def bench_barge_in(recognizer: Recognizer, work: Path, repeats: int) -> list[list[str]]:
     """Reaction to a real "stop" (espeak-ng en+f3) said 3 s into a long line, and false barge-ins from the
     assistant's own speech (every response line in the data files), through the loopback sound card: our
-    voice reaches the microphone 40 ms late through a small room's echo (tests/loopback.py), with and
+    voice reaches the microphone 40 ms late through a small room's echo (tests/support/loopback.py), with and
     without WebRTC's echo canceller."""
     from assistant.dialogue.responses import Responses  # noqa: PLC0415
     from assistant.hearing.barge_in import BargeInMonitor, BargeInSettings, barge_in_phrases  # noqa: PLC0415
     from assistant.voice.speaker import VoiceSpeaker  # noqa: PLC0415
     from assistant.voice.synthesis import Pyttsx3Synthesizer  # noqa: PLC0415
-    from tests.loopback import Loopback, peak_level, room_echo, room_with  # noqa: PLC0415
+    from tests.support.loopback import Loopback, peak_level, room_echo, room_with  # noqa: PLC0415
 
     class TimedMonitor(BargeInMonitor):
         judge_ms: float = 0.0

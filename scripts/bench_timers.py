@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How close to its deadline a timer's end cue starts, over repeated real timers on the system clock.
 
-    .venv/bin/python scripts/bench_timers.py [--timers 20] [--seconds 2]
+    .venv/bin/python -m scripts.bench_timers [--timers 20] [--seconds 2]
 
 Each scenario runs N timers back to back through the real Conversation.wait_until and a real
 listener, on SystemClock, and notes when the end chime reaches the sound card (a sink that records
@@ -25,7 +25,6 @@ import os
 import queue
 import random
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -35,24 +34,18 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav  # noqa: E402
-from assistant.audio.sources import BLOCK_SECONDS  # noqa: E402
-from assistant.clock import SystemClock  # noqa: E402
-from assistant.config import Settings  # noqa: E402
-from assistant.dialogue.conversation import Conversation  # noqa: E402
-from assistant.dialogue.flows.hug_timer import COMMANDS, HugTimerFlow  # noqa: E402
-from assistant.dialogue.responses import Responses  # noqa: E402
-from assistant.hearing.listener import Listener, SpeechListener, TextListener  # noqa: E402
-from assistant.notes.store import NotesStore  # noqa: E402
-from assistant.paths import language_dir  # noqa: E402
-from assistant.understanding.intents import IntentSet  # noqa: E402
-from assistant.understanding.matcher import IntentMatcher  # noqa: E402
-from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker  # noqa: E402
-from assistant.voice.synthesis import Pyttsx3Synthesizer  # noqa: E402
-from tests.speech_fixtures import synthesize  # noqa: E402
+from assistant import app
+from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read_wav
+from assistant.audio.sources import BLOCK_SECONDS
+from assistant.clock import SystemClock
+from assistant.config import Settings
+from assistant.dialogue.conversation import Conversation
+from assistant.dialogue.flows.hug_timer import COMMANDS, HugTimerFlow
+from assistant.hearing.listener import Listener, SpeechListener, TextListener
+from assistant.notes.store import NotesStore
+from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
+from assistant.voice.synthesis import Pyttsx3Synthesizer
+from tests.support.speech_fixtures import synthesize
 
 
 class StampingSink:
@@ -101,12 +94,11 @@ class PacedSource:
 
 
 def conversation(listener: Listener, sink: StampingSink, data: Path) -> Conversation:
-    language = language_dir()
+    """A session's conversation wired as the command wires it, speaking through the stamping sink."""
     voice = VoiceSpeaker(Pyttsx3Synthesizer(), sink)
-    return Conversation(listener=listener, speaker=MultiSpeaker(PrintSpeaker(io.StringIO()), voice),
-                        matcher=IntentMatcher(IntentSet.load_dir(language)),
-                        responses=Responses.load_dir(language / "responses", random.Random(0)),
-                        clock=SystemClock(), store=NotesStore.in_dir(data), settings=Settings())
+    return app.assemble(listener=listener, speaker=MultiSpeaker(PrintSpeaker(io.StringIO()), voice),
+                        clock=SystemClock(), store=NotesStore.in_dir(data), settings=Settings(),
+                        responses=app.language_responses(random.Random(0))).ctx
 
 
 def chained_timers(ctx: Conversation, sink: StampingSink, count: int, seconds: float) -> tuple[list[float], float]:

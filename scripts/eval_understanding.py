@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """How well Togetherly understands spoken commands, and how well it ignores what is not meant for it.
 
-    .venv/bin/python scripts/eval_understanding.py [--split dev|test|both] [--limit N]
+    .venv/bin/python -m scripts.eval_understanding [--split dev|test|both] [--limit N]
         [--engine whisper|lm|grammar|all|none] [--voices espeak|flite|piper|all] [--cache DIR]
 
-Renders the evaluation set (tests/eval/understanding.yaml, written apart from intents/) with three
+Renders the evaluation set (tests/support/eval/understanding.yaml, written apart from intents/) with three
 espeak-ng voices, three flite voices (built from recordings of real speakers) and the Piper joe voice (a
 neural voice, the closest to a person) at several speeds, clean and mixed with babble or pink noise at 24,
 15 and 6 dB, and decodes each rendering as the live loop does. Prints per engine and family: intent
@@ -19,22 +19,18 @@ from __future__ import annotations
 import argparse
 import collections
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.cli.understand import Understander  # noqa: E402
-from assistant.dialogue.states import home_state, listening_states  # noqa: E402
-from assistant.hearing.engines import choose_vosk_model  # noqa: E402
-from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: E402
-from assistant.hearing.recognizer import Recognizer  # noqa: E402
-from assistant.paths import language_dir, models_dir  # noqa: E402
-from assistant.understanding.intents import IntentSet  # noqa: E402
-from assistant.understanding.matcher import IntentMatcher  # noqa: E402
-from tests.eval.corpus import LEVELS, VOICE_SETS, Item, Renderer, Voice, items, load_corpus  # noqa: E402
+from assistant.cli.understand import Understander
+from assistant.dialogue.states import home_state, listening_states
+from assistant.hearing.engines import choose_vosk_model
+from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.recognizer import Recognizer
+from assistant.paths import language_dir, models_dir
+from assistant.understanding.intents import IntentSet
+from assistant.understanding.matcher import IntentMatcher
+from tests.support.eval.corpus import LEVELS, VOICE_SETS, Item, Renderer, Voice, items, load_corpus
 
 
 def level_name(level: float | None) -> str:
@@ -81,11 +77,11 @@ def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item], mat
             key = (split, level_name(level))
             n = total[key]
             in_state = correct[(*key, "in-state")] / n if n else 0.0
-            every = correct[(*key, "all")] / n if n else 0.0
+            all_right = correct[(*key, "all")] / n if n else 0.0
             loss = f"{100 * (typed_right[split] - in_state):.1f} points" if n else "-"
             fa = (f"{100 * false_accepts[key] / oos_total[key]:.1f}% ({false_accepts[key]}/{oos_total[key]})"
                   if oos_total[key] else "-")
-            print(f"| {split} | {level_name(level)} | {100 * in_state:.1f}% | {100 * every:.1f}% | {loss} | {fa} |")
+            print(f"| {split} | {level_name(level)} | {100 * in_state:.1f}% | {100 * all_right:.1f}% | {loss} | {fa} |")
     print(f"\nDecode after the end of speech: p50 {statistics.median(times):.0f} ms, "
           f"p95 {sorted(times)[int(0.95 * (len(times) - 1))]:.0f} ms")
     print("\nMost frequent confusions (expected -> got: count):")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How well Togetherly keeps its promises, measured on this machine and printed as one table.
 
-    .venv/bin/python scripts/reliability.py [--kills 2000] [--writes 500] [--fuzz-examples 500] [--soak 10000]
+    .venv/bin/python -m scripts.reliability [--kills 2000] [--writes 500] [--fuzz-examples 500] [--soak 10000]
 
 - kills: a real writer process (the real store, real files) SIGKILLed at random moments; after each
   kill the notes file must parse, hold every note whose save had returned, and the next start must
@@ -24,11 +24,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.support.durability import concurrent_writers, crash_rounds
+from tests.support.soak import run_soak
 
-from scripts.soak import run_soak  # noqa: E402
-from tests.durability import concurrent_writers, crash_rounds  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+"""The checkout: where the test runs below start."""
 
 
 def table(rows: list[tuple[str, str]]) -> None:

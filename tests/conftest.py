@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_store_durability import Disk
+from tests.support.disks import Disk
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.speech_fixtures import synthesize_flite
-from tests.test_store_durability import Disk
+from tests.support.disks import Disk
+from tests.support.speech_fixtures import synthesize_flite
 
 
 def togetherly(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:

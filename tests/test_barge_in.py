@@ -1,5 +1,5 @@
 """Barge-in, echo cancellation and echo guards, for real: the assistant's own pyttsx3 speech leaks into the
-"microphone" of a loopback sound card (tests/loopback.py) 40 ms late, through a small room's echo, at the
+"microphone" of a loopback sound card (tests/support/loopback.py) 40 ms late, through a small room's echo, at the
 level of a person's voice; with and without an espeak-ng "stop" from another voice on top; real WebRTC
 AEC3 and real pocketsphinx listen."""
 
@@ -21,9 +21,9 @@ from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
 from assistant.voice.synthesis import Pyttsx3Synthesizer
-from tests.harness import make_session
-from tests.loopback import Loopback, peak_level, room_echo, room_with
-from tests.speech_fixtures import synthesize
+from tests.support.harness import make_session
+from tests.support.loopback import Loopback, peak_level, room_echo, room_with
+from tests.support.speech_fixtures import synthesize
 
 pytestmark = pytest.mark.audio
 

@@ -25,8 +25,8 @@ from assistant.hearing.listener import SpeechListener, TextListener
 from assistant.notes.models import BreakRecord
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
 from assistant.voice.synthesis import Pyttsx3Synthesizer
-from tests.harness import Session, make_session, run_assistant
-from tests.speech_fixtures import synthesize
+from tests.support.harness import Session, make_session, run_assistant
+from tests.support.speech_fixtures import synthesize
 
 START = 1000.0
 MINUTE = 60.0

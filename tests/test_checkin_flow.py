@@ -6,7 +6,7 @@ from pathlib import Path
 
 from assistant.dialogue.flows.checkin import CheckInFlow
 from assistant.notes.models import CheckInNote
-from tests.harness import Session, make_session, run_assistant
+from tests.support.harness import Session, make_session, run_assistant
 
 
 def checkins(session: Session) -> list[CheckInNote]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.clock import ManualClock
 from assistant.hearing.listener import TextListener
-from tests.harness import Session, run_assistant
+from tests.support.harness import Session, run_assistant
 
 
 def typed(tmp_path: Path, script: list[str]) -> Session:

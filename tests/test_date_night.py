@@ -13,8 +13,8 @@ from assistant.dialogue.flows.date_night import DateNightDoneFlow, DateNightTurn
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import SpeechListener
 from assistant.notes.models import DateNightRecord, NotesFile
-from tests.harness import Session, make_session, run_assistant
-from tests.speech_fixtures import synthesize
+from tests.support.harness import Session, make_session, run_assistant
+from tests.support.speech_fixtures import synthesize
 
 START = datetime(2026, 2, 14, 19, 0).astimezone()
 

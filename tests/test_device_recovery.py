@@ -21,7 +21,7 @@ from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener
 from assistant.voice.speaker import VoiceSpeaker
 from assistant.voice.synthesis import Pyttsx3Synthesizer
-from tests.speech_fixtures import synthesize
+from tests.support.speech_fixtures import synthesize
 
 BLOCK = SAMPLE_RATE // 50
 

@@ -26,8 +26,8 @@ from assistant.hearing.listener import (
 )
 from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet
-from tests.eval.noise import mix_at_snr, pink_noise
-from tests.speech_fixtures import synthesize
+from tests.support.eval.noise import mix_at_snr, pink_noise
+from tests.support.speech_fixtures import synthesize
 
 LEAD_S = 5.0  # the room's noise before anyone speaks, for the detectors to learn it
 

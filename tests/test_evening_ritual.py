@@ -18,8 +18,8 @@ from assistant.errors import ConfigError
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import SpeechListener, TextListener
 from assistant.notes.models import AppreciationNote, CheckInNote, NotesFile
-from tests.harness import Session, run_assistant
-from tests.speech_fixtures import synthesize
+from tests.support.harness import Session, run_assistant
+from tests.support.speech_fixtures import synthesize
 
 PROMPTS = ("evening.before_checkin", "evening.before_appreciation", "evening.before_question",
            "evening.before_hug")

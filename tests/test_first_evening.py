@@ -12,10 +12,8 @@ import yaml
 
 from assistant.config import Settings, load_settings, save_settings
 from assistant.dialogue.conversation import sentence_case
-from assistant.dialogue.flows import default_flows
 from assistant.dialogue.flows.names import parse_names
-from assistant.dialogue.runner import Assistant
-from tests.harness import Session, make_session
+from tests.support.harness import Session, make_session
 
 UNNAMED = Settings()
 
@@ -23,7 +21,7 @@ UNNAMED = Settings()
 def first_run(data_dir: Path, script: list[str]) -> Session:
     session = make_session(data_dir, script, settings=UNNAMED)
     session.ctx.settings_keeper = lambda settings: save_settings(data_dir, settings)
-    assert Assistant(session.ctx, default_flows()).run() == 0
+    assert session.run() == 0
     return session
 
 
@@ -45,7 +43,7 @@ def test_the_first_evening_asks_for_names_and_keeps_them(tmp_path: Path) -> None
     kept = load_settings(tmp_path)
     assert (kept.partner_one, kept.partner_two, kept.names_asked) == ("Sam", "Alex", True)
     again = make_session(tmp_path, ["goodbye"], settings=kept)
-    Assistant(again.ctx, default_flows()).run()
+    again.run()
     assert again.lines[0].startswith("Hi Sam and Alex."), "asked once only"
 
 
@@ -72,7 +70,7 @@ def test_unclear_names_get_an_example_then_a_second_try(tmp_path: Path) -> None:
 def test_names_can_be_changed_later(tmp_path: Path) -> None:
     session = make_session(tmp_path, ["change our names", "Kim and Lee", "goodbye"])
     session.ctx.settings_keeper = lambda settings: save_settings(tmp_path, settings)
-    Assistant(session.ctx, default_flows()).run()
+    session.run()
     assert session.said("Lovely to meet you, Kim and Lee.")
     assert yaml.safe_load((tmp_path / "config.yaml").read_text())["partner_one"] == "Kim"
 
@@ -85,7 +83,7 @@ def test_sentence_case_capitalises_sentence_starts_only() -> None:
 def test_what_can_you_do_takes_under_fifteen_seconds_to_say(tmp_path: Path) -> None:
     s = make_session(tmp_path, ["what can you do", "tell me more about the hug timer", "tell me more about breaks",
                                 "goodbye"])
-    Assistant(s.ctx, default_flows()).run()
+    s.run()
     answer = s.lines[1]
     spoken = tmp_path / "capabilities.wav"
     # espeak-ng at 175 words a minute: slower than pyttsx3's default voice, so a fair upper bound.

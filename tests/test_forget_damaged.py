@@ -15,7 +15,7 @@ import pytest
 
 from assistant.notes.models import CheckInNote, FreeNote, Goal, NotesFile, PartnerCheckIn
 from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
-from tests.test_forget_everywhere import holding
+from tests.support.disks import holding
 
 SECRET = "the surprise trip to Porto"
 OTHER = "water the basil"

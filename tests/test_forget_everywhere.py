@@ -9,8 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -19,8 +17,8 @@ import pytest
 from assistant.errors import NotesError
 from assistant.notes.models import FreeNote, NotesFile
 from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
+from tests.support.disks import SECRET, holding, unwritable
 
-SECRET = "the surprise trip to Porto"
 OTHER = "water the basil"
 
 
@@ -34,10 +32,6 @@ def at(day: int) -> str:
     return datetime(2026, 3, day, 20, 0).astimezone().isoformat()
 
 
-def holding(*folders: Path, words: str = SECRET) -> list[str]:
-    """Every file under `folders` that still contains `words`."""
-    return sorted(p.name for folder in folders if folder.exists() for p in folder.rglob("*")
-                  if p.is_file() and words in p.read_text(errors="replace"))
 
 
 @pytest.fixture
@@ -119,21 +113,6 @@ def test_unreadable_files_set_aside_are_searched_and_deleted_whole_only_by_forge
     assert holding(data) == [] and not aside.exists()
 
 
-@contextmanager
-def unwritable(folder: Path) -> Iterator[None]:
-    """The folder refuses new files (immutable as root, read-only mode otherwise), then is writable again."""
-    root = os.geteuid() == 0
-    if root:
-        subprocess.run(["chattr", "+i", str(folder)], check=True, capture_output=True)
-    else:
-        folder.chmod(0o500)
-    try:
-        yield
-    finally:
-        if root:
-            subprocess.run(["chattr", "-i", str(folder)], check=True, capture_output=True)
-        else:
-            folder.chmod(0o700)
 
 
 def test_a_note_kept_in_a_recovery_file_is_forgotten_and_the_file_removed(tmp_path: Path) -> None:

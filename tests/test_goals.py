@@ -13,8 +13,8 @@ from assistant.dialogue.flows.goals import ReviewGoalsFlow, SetGoalFlow, add_mon
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import SpeechListener
 from assistant.notes.models import Goal, NotesFile
-from tests.harness import Session, make_session, run_assistant
-from tests.speech_fixtures import synthesize
+from tests.support.harness import Session, make_session, run_assistant
+from tests.support.speech_fixtures import synthesize
 
 START = datetime(2026, 1, 31, 20, 0).astimezone()
 TODAY = START.date()

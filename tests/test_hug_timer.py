@@ -29,8 +29,8 @@ from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet, load_intent_file
 from assistant.understanding.matcher import IntentMatcher
 from assistant.understanding.normalize import Normalizer
-from tests.harness import Session, make_session, run_assistant
-from tests.speech_fixtures import synthesize
+from tests.support.harness import Session, make_session, run_assistant
+from tests.support.speech_fixtures import synthesize
 
 START = 1000.0  # where ManualClock starts
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.notes.models import FreeNote
-from tests.harness import Session, run_assistant
+from tests.support.harness import Session, run_assistant
 
 
 def notes_of(s: Session) -> list[str]:

@@ -15,7 +15,7 @@ from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.paths import language_dir
 from assistant.understanding.intents import OUT_OF_SCOPE_FILE, IntentSet
 from assistant.understanding.matcher import IntentMatcher
-from tests.speech_fixtures import synthesize_flite
+from tests.support.speech_fixtures import synthesize_flite
 
 INTENTS = IntentSet.load_dir(language_dir())
 MATCHER = IntentMatcher(INTENTS)

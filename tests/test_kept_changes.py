@@ -39,9 +39,8 @@ from assistant.notes.models import (
     NotesFile,
 )
 from assistant.notes.store import RECOVERY_DIR_ENV, ChangeKept, NotesStore
-from tests.harness import run_assistant
-from tests.test_forget_everywhere import holding, unwritable
-from tests.test_store_durability import Disk
+from tests.support.disks import Disk, holding, unwritable
+from tests.support.harness import run_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 AT = datetime(2026, 2, 14, 21, 0).astimezone()

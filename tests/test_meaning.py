@@ -11,8 +11,7 @@ import pytest
 from assistant.errors import ModelError
 from assistant.understanding.embeddings import SentenceEmbedder
 from assistant.understanding.meaning import SentenceMeaning
-from tests.harness import make_session, run_assistant
-from tests.test_matcher import INTENTS
+from tests.support.harness import INTENTS, make_session, run_assistant
 
 ARGUMENTS = [
     "we're fighting", "we're arguing again", "ugh we're fighting again and it's getting nasty",

@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.clock import ManualClock
-from assistant.dialogue.flows import default_flows
 from assistant.dialogue.flows.notes_flow import LastCheckInFlow, RecallFlow, TakeNoteFlow
-from assistant.dialogue.runner import Assistant
 from assistant.notes.models import AppreciationNote, CheckInNote, FreeNote, PartnerCheckIn
-from tests.harness import Session, make_session, run_assistant
+from tests.support.harness import Session, make_session, run_assistant
 
 START = datetime(2026, 3, 12, 20, 30).astimezone()  # a Thursday evening
 
@@ -85,7 +83,7 @@ def test_what_did_we_say_last_time_reads_the_last_days_entries(tmp_path: Path) -
     s.store.add(checkin(yesterday, ("the sunset", None), ("a long call with mum", "a headache")))
     s.store.add(AppreciationNote(created_at=yesterday + timedelta(minutes=5), partner="Alex",
                                  text="how we laughed at dinner."))
-    Assistant(s.ctx, default_flows()).run()
+    s.run()
     lines = s.lines
     start = lines.index("Your check-in yesterday.") - 1
     assert lines[start] in s.variants("notes.recall_intro", day="yesterday")

@@ -20,7 +20,7 @@ from assistant.notes.changes import AddFavourite, RecordHug
 from assistant.notes.models import BreakRecord, HugRecord
 from assistant.notes.store import NotesStore
 from assistant.understanding.durations import heard_seconds
-from tests.harness import Session, run_assistant
+from tests.support.harness import Session, run_assistant
 
 START = 1000.0
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.speech_fixtures import synthesize, synthesize_flite
+from tests.support.speech_fixtures import synthesize, synthesize_flite
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ from assistant.notes.models import (
     NotesFile,
     PartnerCheckIn,
 )
-from tests.harness import make_session, run_assistant
+from tests.support.harness import make_session, run_assistant
 
 NOW = datetime(2026, 5, 20, 21, 0).astimezone()
 TODAY = NOW.date()

@@ -14,8 +14,8 @@ from assistant.dialogue.flows.question_game import QuestionGameFlow, ask_one_que
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import SpeechListener
 from assistant.notes.models import AnswerNote
-from tests.harness import Session, make_session, run_assistant
-from tests.speech_fixtures import synthesize
+from tests.support.harness import Session, make_session, run_assistant
+from tests.support.speech_fixtures import synthesize
 
 SHIPPED = DeckLibrary.load_dir(shipped_decks_dir())
 

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.dialogue.flows import default_flows
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from scripts.soak import SILENCE_WAV, SPOKEN_ROUNDS, record_phrases, soak
+from tests.support.soak import SILENCE_WAV, SPOKEN_ROUNDS, record_phrases, soak
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 

@@ -16,8 +16,8 @@ from assistant.audio.sources import WavFilesSource
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import SpeechListener
 from assistant.notes.models import CheckInNote
-from tests.harness import run_assistant
-from tests.speech_fixtures import recognize, synthesize, synthesize_flite, with_silence
+from tests.support.harness import run_assistant
+from tests.support.speech_fixtures import recognize, synthesize, synthesize_flite, with_silence
 
 pytestmark = pytest.mark.audio
 

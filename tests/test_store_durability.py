@@ -7,9 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,8 +20,9 @@ from hypothesis import strategies as st
 from assistant.errors import NotesError
 from assistant.notes.models import SCHEMA_VERSION, CheckInNote, FreeNote, NotesFile
 from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
-from tests.durability import concurrent_writers, crash_rounds, note
-from tests.harness import make_session, run_assistant
+from tests.support.disks import Disk
+from tests.support.durability import concurrent_writers, crash_rounds, note
+from tests.support.harness import make_session, run_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 IS_ROOT = os.geteuid() == 0
@@ -67,7 +65,7 @@ def test_forgetting_from_a_terminal_while_the_assistant_writes(tmp_path: Path) -
     store = NotesStore.in_dir(data)
     for n in range(3):
         store.add(note(f"old{n:09d}"))
-    writer = subprocess.Popen([sys.executable, "-m", "tests.durability", "write", str(data), "w-", "300"],
+    writer = subprocess.Popen([sys.executable, "-m", "tests.support.durability", "write", str(data), "w-", "300"],
                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert writer.stdout is not None
     writer.stdout.readline()  # the writer has saved its first note: the forgets below overlap its saves
@@ -192,76 +190,6 @@ def tempfile_dir() -> Iterator[Path]:
 # -- disks that refuse to write ------------------------------------------------------------------------
 
 
-class Disk:
-    """A folder whose writing can really be taken away and given back.
-
-    As root with mount allowed: a 64 KiB tmpfs (remounted read-only, or filled to the last byte).
-    Otherwise: the immutable flag (chattr, root) or the folder's mode (not root) for "cannot write",
-    and a file-size limit (RLIMIT_FSIZE) for "no room".
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.point = root / "disk"
-        self.point.mkdir()
-        self.tmpfs = self._mount()
-        self.data = self.point / "data"
-        self.data.mkdir(mode=0o700)
-        self._undo: list[list[str]] = []
-        self._limit: tuple[int, int] | None = None
-
-    def _mount(self) -> bool:
-        # TOGETHERLY_TEST_DISK=plain tries the fallbacks on a machine that could mount a tmpfs.
-        if not IS_ROOT or os.environ.get("TOGETHERLY_TEST_DISK") == "plain" or not shutil.which("mount"):
-            return False
-        command = ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(self.point)]
-        return subprocess.run(command, capture_output=True).returncode == 0
-
-    def read_only(self) -> str:
-        """Take writing away; the reason the store will give."""
-        if self.tmpfs:
-            self._run(["mount", "-o", "remount,ro", str(self.point)], ["mount", "-o", "remount,rw", str(self.point)])
-            return "the disk is read-only"
-        return self.no_permission()
-
-    def no_permission(self) -> str:
-        if IS_ROOT and subprocess.run(["chattr", "+i", str(self.data)], capture_output=True).returncode == 0:
-            self._undo.append(["chattr", "-i", str(self.data)])
-            return "permission denied"
-        if not IS_ROOT:
-            self.data.chmod(0o500)
-            self._undo.append(["chmod", "700", str(self.data)])
-            return "permission denied"
-        return self.read_only()  # root where chattr does not work: the tmpfs, remounted
-
-    def fill(self) -> str:
-        if self.tmpfs:
-            with (self.point / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
-                while True:
-                    filler.write(b"\0" * 1024)
-                    filler.flush()
-            return "the disk is full"
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing us
-        self._limit = resource.getrlimit(resource.RLIMIT_FSIZE)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, self._limit[1]))
-        return "File too large"
-
-    def writable(self) -> None:
-        while self._undo:
-            subprocess.run(self._undo.pop(), check=True, capture_output=True)
-        if self._limit:
-            resource.setrlimit(resource.RLIMIT_FSIZE, self._limit)
-            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-            self._limit = None
-        (self.point / "filler").unlink(missing_ok=True)
-
-    def remove(self) -> None:
-        self.writable()
-        if self.tmpfs:
-            subprocess.run(["umount", "-l", str(self.point)], check=True)
-
-    def _run(self, do: list[str], undo: list[str]) -> None:
-        subprocess.run(do, check=True, capture_output=True)
-        self._undo.append(undo)
 
 
 def kept_store(disk: Disk, tmp_path: Path, reports: list[str] | None = None) -> NotesStore:

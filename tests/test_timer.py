@@ -16,7 +16,7 @@ from assistant.clock import ManualClock, SystemClock
 from assistant.dialogue.timer import Countdown, Phase, schedule, whole_seconds_left
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener, TextListener
-from tests.speech_fixtures import synthesize
+from tests.support.speech_fixtures import synthesize
 
 
 def command(deadline: float | None, phrases: tuple[str, ...] = ()) -> ListenRequest:

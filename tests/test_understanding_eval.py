@@ -22,7 +22,7 @@ from assistant.hearing.recognizer import Recognizer
 from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet
 from assistant.understanding.matcher import IntentMatcher
-from tests.eval.corpus import VOICE_SETS, Item, Renderer, items, load_corpus
+from tests.support.eval.corpus import VOICE_SETS, Item, Renderer, items, load_corpus
 
 INTENT_STRIDE = 2
 """Every second intent (in file order), its first test sentence: 24 commands."""

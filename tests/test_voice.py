@@ -19,16 +19,14 @@ import yaml
 from assistant.audio.samples import SAMPLE_RATE
 from assistant.audio.sinks import WavFileSink
 from assistant.config import Settings, save_settings
-from assistant.dialogue.flows import default_flows
-from assistant.dialogue.runner import Assistant
 from assistant.errors import AudioDeviceError
 from assistant.hearing.engines.whisper_engine import WhisperRecognizer
 from assistant.understanding.intents import spell_digits
 from assistant.voice.piper import PiperSynthesizer
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker, sentences
 from assistant.voice.speech_cache import SpeechCache
-from tests.harness import make_session
-from tests.speech_fixtures import with_silence
+from tests.support.harness import make_session
+from tests.support.speech_fixtures import with_silence
 
 pytestmark = pytest.mark.audio
 
@@ -120,7 +118,7 @@ def test_what_the_couple_says_never_reaches_the_cache(tmp_path: Path) -> None:
     cache = SpeechCache(tmp_path / "speech-cache")
     session.ctx.speaker = MultiSpeaker(PrintSpeaker(io.StringIO()),
                                        VoiceSpeaker(voice, WavFileSink(tmp_path / "out"), cache=cache))
-    Assistant(session.ctx, default_flows()).run()
+    session.run()
     private = [line for line in voice.said if "shouting" in line or "blue paint" in line]
     assert private, "the lines with the couple's words were spoken"
     kept = {p.stem for p in cache.folder.glob("*.wav")}
@@ -149,7 +147,7 @@ def test_speak_slower_and_louder_change_the_config_and_the_next_line(tmp_path: P
     voice = PiperSynthesizer(speaking_rate=0.9, volume=0.8)
     before = voice.settings_key
     session.ctx.speaker = MultiSpeaker(session.ctx.speaker, VoiceSpeaker(voice, WavFileSink(tmp_path / "out")))
-    Assistant(session.ctx, default_flows()).run()
+    session.run()
     kept = yaml.safe_load((tmp_path / "config.yaml").read_text())
     assert kept["speaking_rate"] == pytest.approx(0.78) and kept["volume"] == pytest.approx(1.0)
     assert voice.settings_key != before == "piper:joe|0.90|0.80"

@@ -18,7 +18,7 @@ from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.errors import ModelError
 from assistant.hearing.engines.vosk_engine import VoskRecognizer
 from assistant.hearing.recognizer import NOTHING_HEARD
-from tests.speech_fixtures import recognize, synthesize, with_silence
+from tests.support.speech_fixtures import recognize, synthesize, with_silence
 
 pytestmark = pytest.mark.audio
 

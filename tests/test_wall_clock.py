@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assistant.clock import ManualClock
-from tests.harness import run_assistant
+from tests.support.harness import run_assistant
 
 
 class JumpingWallClock(ManualClock):

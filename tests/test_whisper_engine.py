@@ -19,8 +19,8 @@ from assistant.errors import ModelError
 from assistant.hearing.engines import create_recognizer
 from assistant.hearing.engines.whisper_engine import Gate, WhisperRecognizer, cut_loops, split_long, window_frames
 from assistant.hearing.engines.whisper_model import MODEL_ENV, WhisperModelFiles
-from tests.eval.noise import babble, mix_at_snr, pink_noise
-from tests.speech_fixtures import synthesize, synthesize_flite, with_silence
+from tests.support.eval.noise import babble, mix_at_snr, pink_noise
+from tests.support.speech_fixtures import synthesize, synthesize_flite, with_silence
 
 pytestmark = pytest.mark.audio
 

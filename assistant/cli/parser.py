@@ -213,25 +213,36 @@ def exit_now(code: int) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from assistant.cli import commands  # noqa: PLC0415 - keeps `--help` fast
-
+    # Each command group is imported only when used: keeps `--help` fast.
     if args.command == "setup":
-        return commands.setup(args.data_dir, args.partner_one, args.partner_two, args.engine,
-                              voice=args.voice, speaking_rate=args.speaking_rate, volume=args.volume)
+        from assistant.cli.setup import setup  # noqa: PLC0415
+
+        return setup(args.data_dir, args.partner_one, args.partner_two, args.engine, voice=args.voice,
+                     speaking_rate=args.speaking_rate, volume=args.volume)
     if args.command == "notes":
-        return commands.notes(args)
+        from assistant.cli.notes import notes  # noqa: PLC0415
+
+        return notes(args)
     if args.command == "understand":
-        return commands.understand(args.wav, text=args.text, state=args.state, engine=args.engine, model=args.model,
-                                   models_dir=args.models_dir)
-    if args.command == "devices":
-        return commands.devices()
-    if args.command == "models":
+        from assistant.cli.understand import understand  # noqa: PLC0415
+
+        return understand(args.wav, text=args.text, state=args.state, engine=args.engine, model=args.model,
+                          models_dir=args.models_dir)
+    if args.command in ("devices", "models"):
+        from assistant.cli import models  # noqa: PLC0415
+
+        if args.command == "devices":
+            return models.devices()
         if args.models_command == "download":
-            return commands.models_download(args.name, args.models_dir, args.url, args.sha256)
-        return commands.models_list(args.models_dir, args.data_dir)
+            return models.models_download(args.name, args.models_dir, args.url, args.sha256)
+        return models.models_list(args.models_dir, args.data_dir)
     if args.command == "intents":
-        return commands.intents_tool(args.intents_command, getattr(args, "intent", []))
-    return commands.run(args)
+        from assistant.cli.intents import intents_tool  # noqa: PLC0415
+
+        return intents_tool(args.intents_command, getattr(args, "intent", []))
+    from assistant.cli.run import run  # noqa: PLC0415
+
+    return run(args)
 
 
 __all__ = ["build_parser", "exit_now", "main", "run_command"]

@@ -4,6 +4,8 @@ and matcher as in a conversation, so an intent author sees exactly why something
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -12,36 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from assistant import paths
 from assistant.audio.endpointer import FRAME_SAMPLES
 from assistant.audio.samples import Samples, dithered_silence, read_wav
+from assistant.cli.output import report as _report
+from assistant.dialogue.policy import confirmation_key, gate
+from assistant.errors import TogetherlyError
 from assistant.hearing.recognizer import Recognizer
-from assistant.understanding.matcher import IntentMatcher, Match
-
-MIN_COMMAND_CONFIDENCE = 0.5
-"""Below this engine confidence a command is rejected rather than acted on."""
-CONSEQUENTIAL = {"need_break": "core.confirm_need_break", "clear_agreements": "core.confirm_clear_agreements"}
-"""Intents that start something long or forget something, with the question that confirms them."""
-SURE_SCORE = 92.0
-"""A consequential intent matched below this score (0-100) is confirmed before it is acted on."""
-SURE_CONFIDENCE = 0.8
-"""... and so is one the recognizer heard with less confidence than this."""
-
-
-def gate(match: Match, confidence: float, min_confidence: float = MIN_COMMAND_CONFIDENCE) -> Match:
-    """Drop the intent of a match the recognizer itself was unsure of. The one decision shared by the
-    live conversation (`Conversation.hear_command`) and `togetherly understand`."""
-    if match.intent is None or confidence >= min_confidence:
-        return match
-    return Match(match.text, None, match.score, match.phrase, match.alternatives)
-
-
-def confirmation_key(match: Match, confidence: float) -> str | None:
-    """The question to ask before acting on a consequential intent heard without certainty, else None:
-    starting a twenty-minute break or forgetting agreements on a mishearing costs more than one question."""
-    key = CONSEQUENTIAL.get(match.intent or "")
-    if key is None or (match.score >= SURE_SCORE and confidence >= SURE_CONFIDENCE):
-        return None
-    return key
+from assistant.understanding.matcher import IntentMatcher
 
 
 @dataclass(frozen=True)
@@ -104,3 +84,37 @@ class Understander:
 
     def wav(self, path: Path, allowed: Sequence[str]) -> Understanding:
         return self.samples(str(path), read_wav(path), allowed)
+
+
+def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: Path | None,
+               models_dir: Path | None) -> int:
+    from assistant.cli.understand import Understander  # noqa: PLC0415
+    from assistant.dialogue.states import listening_states  # noqa: PLC0415
+    from assistant.hearing.engines import create_recognizer  # noqa: PLC0415
+    from assistant.understanding.intents import IntentSet  # noqa: PLC0415
+    from assistant.understanding.matcher import IntentMatcher  # noqa: PLC0415
+
+    if bool(wavs) == text:
+        raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
+    matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))  # as the live loop
+    states = listening_states(matcher.intents)
+    allowed = states.get(state) or [name.strip() for name in state.split(",") if name.strip()]
+    unknown = [name for name in allowed if name not in matcher.intents]
+    if unknown:
+        raise TogetherlyError(f"unknown state or intent(s): {', '.join(unknown)}; states: {', '.join(states)}")
+    if text:
+        understander = Understander(matcher, idle=state == "idle")
+        for line in sys.stdin:
+            if line.strip():
+                print(json.dumps(understander.text(line.strip(), allowed).as_json(), ensure_ascii=False), flush=True)
+        return 0
+    kind = "vosk" if model else engine
+    chosen = create_recognizer(kind, model, paths.models_dir(models_dir),  # type: ignore[arg-type]
+                               matcher.intents.sentences_heard())
+    if chosen.fallback_reason:
+        _report(f"{chosen.fallback_reason}; using pocketsphinx instead")
+    recognizer = chosen.recognizer
+    understander = Understander(matcher, recognizer, idle=state == "idle")
+    for path in wavs:
+        print(json.dumps(understander.wav(path, allowed).as_json(), ensure_ascii=False), flush=True)
+    return 0

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from assistant.cli.understand import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
 from assistant.clock import Clock
 from assistant.config import Settings
+from assistant.dialogue.policy import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
 from assistant.dialogue.responses import Responses
 from assistant.errors import NotesError, TogetherlyError
 from assistant.hearing.listener import Heard, Listener, ListenMode, ListenRequest, command_request

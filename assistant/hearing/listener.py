@@ -22,6 +22,7 @@ from assistant.audio.endpointer import (
     COMMAND_ENDPOINTING,
     FRAME_SAMPLES,
     Endpointer,
+    EndpointerSettings,
     Event,
 )
 from assistant.audio.samples import SAMPLE_RATE, Samples
@@ -250,8 +251,12 @@ class SpeechListener:
     PREROLL_FRAMES = 25  # 500 ms kept from before the detected start: the VAD can miss a soft onset ("th")
 
     def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock | None = None,
-                 barge_in: BargeIn | None = None, paraphrases: bool = False) -> None:
+                 barge_in: BargeIn | None = None, paraphrases: bool = False, *,
+                 command_endpointing: EndpointerSettings = COMMAND_ENDPOINTING,
+                 answer_endpointing: EndpointerSettings = ANSWER_ENDPOINTING) -> None:
         self.source = source
+        self.endpointing = {True: command_endpointing, False: answer_endpointing}
+        """Where a command (True) and a free answer (False) end; the benchmarks compare settings here."""
         self.paraphrases = paraphrases
         """The matcher understands paraphrases: commands are decoded with the engine's commands language
         model, where it has one, rather than the exact phrases (`Recognizer.start`)."""
@@ -294,7 +299,7 @@ class SpeechListener:
         self.source.drain()
         self._skip_owed_silence(request.deadline)
         command = request.mode is ListenMode.COMMAND
-        settings = COMMAND_ENDPOINTING if command else ANSWER_ENDPOINTING
+        settings = self.endpointing[command]
         endpointer = Endpointer(settings, self.detector)
         early = EarlyEnd(complete_commands(request.phrases, request.meanings), settings.early_silence_s) \
             if command and settings.early_silence_s is not None else None

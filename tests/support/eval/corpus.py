@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.data_files import load_model
-from tests.eval.noise import babble, mix_at_snr, pink_noise
-from tests.speech_fixtures import synthesize, synthesize_flite, synthesize_piper
+from tests.support.eval.noise import babble, mix_at_snr, pink_noise
+from tests.support.speech_fixtures import synthesize, synthesize_flite, synthesize_piper
 
 CORPUS_FILE = Path(__file__).with_name("understanding.yaml")
 

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.audio.samples import Samples, read_wav
-from tests.speech_fixtures import synthesize
+from tests.support.speech_fixtures import synthesize
 
 PEAK_FRAME = 2048
 BABBLE_LINES = [

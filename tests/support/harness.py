@@ -8,31 +8,36 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant import app
 from assistant.clock import Clock, ManualClock
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversation
-from assistant.dialogue.flows import default_flows
 from assistant.dialogue.responses import Responses
-from assistant.dialogue.runner import Assistant
 from assistant.hearing.listener import Listener, TextListener
 from assistant.notes.store import NotesStore
-from assistant.paths import language_dir
-from assistant.understanding.intents import IntentSet
-from assistant.understanding.matcher import IntentMatcher
 from assistant.voice.speaker import PrintSpeaker
 
-_INTENTS = IntentSet.load_dir(language_dir())
-_RESPONSES_DIR = language_dir() / "responses"
+INTENTS = app.language_phrases()
+"""The installed phrases, as every session here is given them."""
 
 
 @dataclass
 class Session:
-    ctx: Conversation
+    wired: app.Session
     output: io.StringIO
     store: NotesStore
+
+    @property
+    def ctx(self) -> Conversation:
+        return self.wired.ctx
+
+    def run(self) -> int:
+        """The whole loop, from the welcome to the goodbye (or the end of the script)."""
+        return self.wired.run()
 
     @property
     def lines(self) -> list[str]:
@@ -55,29 +60,28 @@ class Session:
 
 
 def responses(seed: int = 0) -> Responses:
-    return Responses.load_dir(_RESPONSES_DIR, random.Random(seed))
+    return app.language_responses(random.Random(seed))
 
 
 def make_session(data_dir: Path, script: list[str] | None = None, *, listener: Listener | None = None,
-                 clock: Clock | None = None, settings: Settings | None = None, seed: int = 0) -> Session:
+                 clock: Clock | None = None, settings: Settings | None = None, seed: int = 0,
+                 settings_keeper: Callable[[Settings], None] | None = None) -> Session:
+    """A session wired as the command wires one (`assistant.app.assemble`), over typed lines and printed
+    speech in memory and a real notes file in `data_dir`."""
     output = io.StringIO()
     clock = clock or ManualClock()
     store = NotesStore.in_dir(data_dir)
     text_in = io.StringIO("".join(line + "\n" for line in (script or [])))
-    ctx = Conversation(
+    wired = app.assemble(
         listener=listener or TextListener(text_in, clock=clock),  # one clock: a blank line moves it
-        speaker=PrintSpeaker(output),
-        matcher=IntentMatcher(_INTENTS),
-        responses=responses(seed),
-        clock=clock,
-        store=store,
+        speaker=PrintSpeaker(output), clock=clock, store=store,
         settings=settings or Settings(partner_one="Sam", partner_two="Alex"),
-    )
-    return Session(ctx, output, store)
+        responses=responses(seed), settings_keeper=settings_keeper)
+    return Session(wired, output, store)
 
 
 def run_assistant(data_dir: Path, script: list[str], **kwargs: object) -> Session:
     """The whole loop, from the welcome to the goodbye, over a script."""
     session = make_session(data_dir, script, **kwargs)  # type: ignore[arg-type]
-    assert Assistant(session.ctx, default_flows()).run() == 0
+    assert session.run() == 0
     return session

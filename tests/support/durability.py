@@ -1,9 +1,9 @@
 """Real processes writing real notes files, for the crash and concurrency tests and scripts/reliability.py.
 
-    python -m tests.durability write DATA_DIR PREFIX COUNT [GO_FILE]
+    python -m tests.support.durability write DATA_DIR PREFIX COUNT [GO_FILE]
         add COUNT notes (ids PREFIX000000, ...), printing each id once `add` has returned;
         with GO_FILE, print "ready" and wait for that file to appear before the first note.
-    python -m tests.durability zygote DATA_DIR
+    python -m tests.support.durability zygote DATA_DIR
         for each JSON line {"prefix": ..., "delay": seconds} on stdin, fork a writer that adds notes
         until it is SIGKILLed `delay` seconds later, then print {"acked": [ids whose add returned]}.
         Forking from a warm process makes a kill round cost milliseconds instead of a Python start-up.
@@ -29,7 +29,7 @@ from pathlib import Path
 from assistant.notes.models import FreeNote, NotesFile
 from assistant.notes.store import NOTES_FILE_NAME, TEMP_PREFIX, NotesStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 2, 14, 21, 0).astimezone()
 
 
@@ -91,7 +91,7 @@ def crash_rounds(workdir: Path, rounds: int, seed: int = 0, max_delay: float = 0
     rng = random.Random(seed)
     stats = CrashStats()
     data_dir = workdir
-    zygote = subprocess.Popen([sys.executable, "-m", "tests.durability", "zygote", str(workdir)],
+    zygote = subprocess.Popen([sys.executable, "-m", "tests.support.durability", "zygote", str(workdir)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert zygote.stdin is not None and zygote.stdout is not None
     try:
@@ -153,7 +153,7 @@ class ConcurrencyStats:
 def concurrent_writers(data_dir: Path, per_writer: int, writers: int = 2) -> ConcurrencyStats:
     """`writers` real processes each add `per_writer` notes to one folder at the same time."""
     go = data_dir.parent / f"{data_dir.name}.go"
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.durability", "write", str(data_dir), f"w{i}-",
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.support.durability", "write", str(data_dir), f"w{i}-",
                                str(per_writer), str(go)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
              for i in range(writers)]
     for proc in procs:

@@ -1,0 +1,125 @@
+"""`togetherly notes`: list (filtered), print as JSON or export the notes; forgetting is `assistant.cli.forget`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant import paths
+from assistant.errors import TogetherlyError
+from assistant.notes.models import AnswerNote, CheckInNote, Goal, Note
+from assistant.notes.store import NotesStore
+
+if TYPE_CHECKING:
+    from assistant.notes.query import EntryFilter
+
+
+
+from assistant.cli.output import report as _report
+
+
+def notes(args: argparse.Namespace) -> int:
+    """`togetherly notes`: list (filtered), export, or forget entries."""
+    from assistant.notes.query import EntryFilter  # noqa: PLC0415
+
+    if args.since and args.until and args.since > args.until:
+        raise TogetherlyError(f"--since {args.since} is after --until {args.until}: nothing could match")
+    where = EntryFilter(frozenset(args.kind) if args.kind else None, args.since, args.until)
+    if args.forget and not where.is_everything:
+        raise TogetherlyError("--forget takes ids only; to forget by kind or date use --forget-all with "
+                              "--kind/--since/--until")
+    if args.forget or args.forget_all:
+        from assistant.cli.forget import forget_notes  # noqa: PLC0415 - only when forgetting
+
+        return forget_notes(args.data_dir, where, args.forget or [], args.yes)
+    if args.yes:
+        raise TogetherlyError("--yes confirms --forget or --forget-all; on its own it does nothing")
+    if args.export:
+        return export_notes(args.data_dir, where, args.export, force=args.force)
+    return show_notes(args.data_dir, as_json=args.json, where=where)
+
+
+def _question_texts(data_dir: Path) -> dict[str, str]:
+    from assistant.dialogue.decks import question_texts  # noqa: PLC0415
+
+    return question_texts(paths.language_dir() / "decks", data_dir / "decks")
+
+
+def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None = None) -> int:
+    from assistant.notes.query import EntryFilter, select  # noqa: PLC0415
+
+    where = where or EntryFilter()
+    store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
+    notes = store.load(allow_newer=True, read_only=True)  # a listing changes nothing, even a damaged file
+    chosen = select(notes, where)
+    if as_json:
+        document = notes.model_dump(mode="json") if where.is_everything else {
+            "filter": where.describe(), "notes": [n.model_dump(mode="json") for n in chosen.notes],
+            "goals": [g.model_dump(mode="json") for g in chosen.goals]}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    if not chosen and not (where.is_everything and notes.rituals.favourite_questions):
+        print("No notes yet. Say \"start our check-in\" to make your first one." if where.is_everything
+              else f"Nothing matches ({where.describe()}).")
+        return 0
+    for note in chosen.notes:
+        print(describe_note(note))
+    for goal in chosen.goals:
+        print(describe_goal(goal))
+    if where.is_everything and notes.rituals.favourite_questions:
+        from assistant.notes.query import favourite_text  # noqa: PLC0415
+
+        questions = _question_texts(paths.data_dir(data_dir))
+        print("Favourite questions:")
+        for question in notes.rituals.favourite_questions:
+            print(f"    {shown(favourite_text(question, questions))}")
+    return 0
+
+
+def export_notes(data_dir: Path | None, where: EntryFilter, path: Path, *, force: bool = False) -> int:
+    from datetime import datetime  # noqa: PLC0415
+
+    from assistant.notes.query import describe_entries, export  # noqa: PLC0415
+
+    if path.is_dir():
+        raise TogetherlyError(f"{path} is a folder: give the export a file name, e.g. {path / 'our-notes.md'}")
+    if path.exists() and not force:
+        raise TogetherlyError(f"{path} already exists: choose another name, or add --force to replace it")
+    directory = paths.data_dir(data_dir)
+    store = NotesStore.in_dir(directory, report=_report)
+    written = export(store.load(allow_newer=True, read_only=True), where, path, datetime.now().astimezone(),
+                     _question_texts(directory))
+    print(f"Exported {describe_entries(written.counts())} to {path} (readable only by you).")
+    return 0
+
+
+def describe_goal(goal: Goal) -> str:
+    """One goal as `togetherly notes` prints it."""
+    from assistant.notes.query import goal_status  # noqa: PLC0415
+
+    when = goal.created_at.strftime("%Y-%m-%d %H:%M")
+    return f"{when}  goal ({goal_status(goal)})  [{goal.id}]\n    {shown(goal.text)}"
+
+
+def describe_note(note: Note) -> str:
+    """A few readable lines for one note, as `togetherly notes` prints it."""
+    when = note.created_at.strftime("%Y-%m-%d %H:%M")
+    if isinstance(note, CheckInNote):
+        status = "" if note.completed else " (stopped early)"
+        lines = [f"{when}  check-in{status}  [{note.id}]"]
+        for part in note.partners:
+            lines.append(f"    {shown(part.partner)}: high: {shown(part.high) if part.high else '(skipped)'}")
+            lines.append(f"    {' ' * len(shown(part.partner))}  low:  {shown(part.low) if part.low else '(skipped)'}")
+        return "\n".join(lines)
+    if isinstance(note, AnswerNote):
+        return f"{when}  answer  [{note.id}]\n    Q: {shown(note.question)}\n    A: {shown(note.text)}"
+    who = f"{shown(note.partner)}: " if note.partner else ""
+    return f"{when}  {note.kind}  [{note.id}]\n    {who}{shown(note.text)}"
+
+
+def shown(text: str) -> str:
+    """Text from the notes as a terminal should show it: control characters (line breaks, ANSI escapes)
+    written as escapes, so a saved answer can never move the cursor, recolour or fake a line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

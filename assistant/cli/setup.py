@@ -1,0 +1,47 @@
+"""`togetherly setup`: the couple's names and voice choices into config.yaml."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant import paths
+from assistant.config import Settings, load_settings, save_settings, set_broken_config_aside, with_updates
+from assistant.errors import ConfigError
+
+if TYPE_CHECKING:
+    pass
+
+
+
+
+
+def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str | None, *,
+          voice: str | None = None, speaking_rate: float | None = None, volume: float | None = None) -> int:
+    """Write config.yaml. Names not given as flags are asked at a terminal, or read from piped input
+    (a line each); a config.yaml that cannot be read is set aside and replaced."""
+    directory = paths.prepare_data_dir(paths.data_dir(data_dir))
+    try:
+        current = load_settings(directory)
+    except ConfigError as exc:
+        moved = set_broken_config_aside(directory)
+        print(f"The old config could not be read ({exc.__cause__ or exc}); it was kept as {moved.name}.")
+        current = Settings()
+    if sys.stdin.isatty():
+        if one is None:
+            one = input(f"First partner's name [{current.partner_one}]: ").strip() or None
+        if two is None:
+            two = input(f"Second partner's name [{current.partner_two}]: ").strip() or None
+    elif one is None or two is None:
+        piped = [line.strip() for line in sys.stdin.read().splitlines()]
+        names = iter(piped)
+        one = one if one is not None else next(names, "") or None
+        two = two if two is not None else next(names, "") or None
+    updates = {k: v for k, v in (("partner_one", one), ("partner_two", two), ("engine", engine), ("voice", voice),
+                                 ("speaking_rate", speaking_rate), ("volume", volume)) if v is not None and v != ""}
+    settings = with_updates(current, updates)
+    path = save_settings(directory, settings)
+    print(f"Saved {path}: partners {settings.partner_one} and {settings.partner_two}, engine {settings.engine}, "
+          f"voice {settings.voice} (pace {settings.speaking_rate:g}, volume {settings.volume:g}).")
+    return 0
