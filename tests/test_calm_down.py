@@ -261,3 +261,26 @@ def test_spoken_break_runs_in_audio_time_and_is_recorded(tmp_path: Path) -> None
     [record] = breaks(s)
     assert record.ended == "time_up" and record.planned_minutes == 1
     assert record.actual_minutes == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize("command", ["read our agreements", "clear our agreements", "ask us a question"])
+def test_notes_from_a_newer_version_are_told_and_the_evening_goes_on(tmp_path: Path, command: str) -> None:
+    """A notes file written by a newer Togetherly cannot be read here: the agreements are read from the
+    defaults (saying why), clearing says it cannot, the game plays without its memory; nothing ends the
+    session, and the file is left exactly as it was."""
+    from assistant.notes.models import SCHEMA_VERSION  # noqa: PLC0415
+
+    newer = json.dumps({"schema_version": SCHEMA_VERSION + 1, "notes": [], "rituals": {"agreements": ["x"]}})
+    (tmp_path / "notes.json").write_text(newer)
+    script = [command, *(["stop"] if command == "ask us a question" else []), "time a hug", "stop", "goodbye"]
+    session = run_assistant(tmp_path, script)
+    read_failed = session.count("notes.read_failed")
+    if command == "ask us a question":
+        assert read_failed == 0, "the game's memory is quiet"
+    else:
+        assert read_failed == 1
+    if command == "read our agreements":
+        assert session.count("calm_down.agreements_defaults") == 1
+    assert session.count("hug.ready_hug", length="20 seconds") == 1, "the next ritual started"
+    assert session.count("core.goodbye") == 1, "the session went on to the goodbye"
+    assert (tmp_path / "notes.json").read_text() == newer

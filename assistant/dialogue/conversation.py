@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.clock import Clock
 from assistant.config import Settings
@@ -162,6 +163,19 @@ class Conversation:
         self.last_heard = heard.text
         return heard, match
 
+    def heed(self, heard: Heard, match: Match | None) -> str | None:
+        """What every prompt and wait does first with what it heard: the end of input ends, "goodbye" ends
+        the session, "stop" the ritual (each raised); otherwise the intent (None: nothing understood)."""
+        if heard.status == "end":
+            raise EndOfInput
+        intent = match.intent if match else None
+        if intent == "goodbye":
+            self.end(0)
+            raise SessionEnding
+        if intent == "stop":
+            raise FlowCancelled
+        return intent
+
     def confirm_if_unsure(self, match: Match | None) -> bool:
         """For a consequential command heard without certainty, ask first; True when it may go ahead."""
         key = confirmation_key(match, self.last_confidence) if match is not None else None
@@ -181,16 +195,9 @@ class Conversation:
         """
         while deadline is None or self.clock.monotonic() < deadline:
             heard, match = self.hear_command([*WAIT_COMMANDS, *ENDING_COMMANDS, *intents], None, deadline)
-            if heard.status == "end":
-                raise EndOfInput
             if heard.status == "deadline":
                 break
-            intent = match.intent if match else None
-            if intent == "goodbye":
-                self.end(0)
-                raise SessionEnding
-            if intent == "stop":
-                raise FlowCancelled
+            intent = self.heed(heard, match)
             if intent == "help":
                 self.say(self.help_key)
             elif intent is not None:
@@ -218,8 +225,7 @@ class Conversation:
             else:
                 heard = self._listen(ListenRequest(ListenMode.ANSWER, (), self.tuning.answer_timeout_s))
                 match = self._command_in_answer(heard, commands)
-            if heard.status == "end":
-                raise EndOfInput
+            intent = self.heed(heard, match)
             if heard.status == "silence":
                 silences += 1
                 if silences <= MAX_REPROMPTS:
@@ -228,12 +234,6 @@ class Conversation:
                     self._pause(prompt)
                     silences = 0
                 continue
-            intent = match.intent if match else None
-            if intent == "goodbye":
-                self.end(0)
-                raise SessionEnding
-            if intent == "stop":
-                raise FlowCancelled
             if intent == "repeat":
                 self.speaker.say(prompt)
             elif intent == "help":
@@ -275,11 +275,7 @@ class Conversation:
         self.say("core.paused")
         while True:
             heard, match = self.hear_command(PAUSE_COMMANDS, None)
-            if heard.status == "end":
-                raise EndOfInput
-            intent = match.intent if match else None
-            if intent == "stop":
-                raise FlowCancelled
+            intent = self.heed(heard, match)
             if intent in ("continue", "repeat"):
                 self.speaker.say(prompt)
                 return
@@ -289,6 +285,30 @@ class Conversation:
                 self.say("core.didnt_catch_paused")
 
     # -- notes ----------------------------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        """The couple's data folder: their own decks and agreements live beside the notes."""
+        return self.store.path.parent
+
+    def notes_quietly(self) -> NotesFile:
+        """The stored notes, for what a ritual only remembers (the questions asked, the agreements read
+        after a break): when they cannot be read that is logged, not spoken, and they come back empty."""
+        try:
+            return self.store.load()
+        except NotesError as exc:
+            log.error("could not read the notes file: %s", exc)  # names the file, never the content
+            return NotesFile()
+
+    def save_quietly(self, change: Change) -> bool:
+        """Save what only a ritual's memory needs (which question was asked, that a reminder was given):
+        a failure is logged, not spoken, and the store keeps the change to save later."""
+        try:
+            self.store.apply(change)
+        except NotesError as exc:
+            log.error("could not save a %s: %s", change.noun, exc)
+            return False
+        return True
+
     def read_notes(self) -> NotesFile | None:
         """The stored notes, or None after telling the couple the file could not be read (and, when it was
         damaged, that it was set aside with nothing deleted)."""

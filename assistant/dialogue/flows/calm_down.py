@@ -29,7 +29,7 @@ from assistant.dialogue.flows import Trigger
 from assistant.dialogue.timer import Countdown, Cue, Phase, schedule
 from assistant.errors import DataFileError
 from assistant.notes.changes import AddAgreement, ClearAgreements, RecordBreak
-from assistant.notes.models import BreakRecord
+from assistant.notes.models import BreakRecord, NotesFile
 from assistant.understanding.durations import heard_seconds
 from assistant.understanding.matcher import Match
 
@@ -183,7 +183,7 @@ def welcome_back(ctx: Conversation) -> None:
     """The repair prompt: welcome, the agreements, and words to start again with."""
     ctx.say("calm_down.welcome_back")
     ctx.say("calm_down.agreements_intro")
-    own = own_agreements(ctx)
+    own = own_agreements(ctx, ctx.notes_quietly())  # no bad news about a file in the middle of a repair
     for agreement in own or ctx.responses.all_variants("calm_down.default_agreements"):
         ctx.speaker.say(agreement)
     ctx.say("calm_down.repair")
@@ -197,17 +197,18 @@ class AgreementsFile(BaseModel):
     agreements: list[str] = Field(min_length=1)
 
 
-def own_agreements(ctx: Conversation) -> list[str]:
-    """The couple's agreements: from their file, then those added by voice. Empty: use the defaults."""
+def own_agreements(ctx: Conversation, notes: NotesFile | None) -> list[str]:
+    """The couple's agreements: from their file, then those added by voice (`notes`: None when they could
+    not be read). Empty: use the defaults."""
     from_file: list[str] = []
-    path = ctx.store.path.parent / AGREEMENTS_FILE
+    path = ctx.data_dir / AGREEMENTS_FILE
     if path.exists():
         try:
             from_file = [a.strip() for a in load_model(path, AgreementsFile)[0].agreements if a.strip()]
         except DataFileError as exc:
             log.warning("%s", exc)  # names the file and line; the agreements' text is not in it
             ctx.say("calm_down.file_problem")
-    return from_file + ctx.store.load().rituals.agreements
+    return from_file + (notes.rituals.agreements if notes is not None else [])
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ class AgreementsFlow:
         ctx.say("calm_down.agreement_not_added")
 
     def read(self, ctx: Conversation) -> None:
-        own = own_agreements(ctx)
+        own = own_agreements(ctx, ctx.read_notes())  # told when the notes cannot be read; goes on
         ctx.say("calm_down.agreements_own" if own else "calm_down.agreements_defaults")
         for agreement in own or ctx.responses.all_variants("calm_down.default_agreements"):
             ctx.speaker.say(agreement)
@@ -244,7 +245,10 @@ class AgreementsFlow:
             ctx.say("calm_down.agreements_add_hint")
 
     def clear(self, ctx: Conversation) -> None:
-        if not ctx.store.load().rituals.agreements:
+        notes = ctx.read_notes()
+        if notes is None:
+            return
+        if not notes.rituals.agreements:
             ctx.say("calm_down.nothing_to_clear")
         elif ctx.ask_choice("calm_down.confirm_clear", ("yes", "no")) == "yes":
             if ctx.save_change(ClearAgreements()) is not None:

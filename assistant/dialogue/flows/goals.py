@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flows import Trigger
 from assistant.dialogue.flows.notes_flow import local_day, spoken_day
-from assistant.errors import NotesError
 from assistant.notes.changes import AddGoal, GoalReminderGiven, MarkGoalDone
 from assistant.notes.models import Goal, NotesFile
 
@@ -76,10 +75,7 @@ def reminder_due(notes: NotesFile, today: date) -> tuple[str, int] | None:
 
 
 def mark_reviewed(ctx: Conversation, today: date) -> None:
-    try:
-        ctx.store.apply(GoalReminderGiven(day=today))
-    except NotesError as exc:  # kept to save later; only the reminder's timing is affected: say nothing
-        log.error("could not record the goal reminder: %s", exc)
+    ctx.save_quietly(GoalReminderGiven(day=today))  # a failure only shifts the reminder's timing: say nothing
 
 
 @dataclass(frozen=True)
@@ -130,10 +126,7 @@ class ReviewGoalsFlow:
     def on_start(self, ctx: Conversation) -> None:
         """Speak the goal reminder when it is due (at most once a day)."""
         today = local_day(ctx.clock.now())
-        try:
-            due = reminder_due(ctx.store.load(), today)
-        except NotesError:
-            return
+        due = reminder_due(ctx.notes_quietly(), today)
         if due is None:
             return
         reason, count = due

@@ -33,7 +33,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled
+from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.decks import (
     DEPTHS,
     DeckLibrary,
@@ -44,9 +44,8 @@ from assistant.dialogue.decks import (
     record_asked,
 )
 from assistant.dialogue.flows import Trigger
-from assistant.errors import NotesError
 from assistant.notes.changes import AddFavourite, RememberAsked
-from assistant.notes.models import AnswerNote, NotesFile
+from assistant.notes.models import AnswerNote
 from assistant.paths import language_dir
 
 __all__ = ["QuestionGameFlow", "ask_one_question", "favourite_question_flow", "shipped_decks_dir"]
@@ -67,7 +66,7 @@ def shipped_decks_dir() -> Path:
 
 def user_decks_dir(ctx: Conversation) -> Path:
     """The couple's own decks live beside their notes: `<data dir>/decks/*.yaml`."""
-    return ctx.store.path.parent / "decks"
+    return ctx.data_dir / "decks"
 
 
 @functools.cache
@@ -109,16 +108,9 @@ class _Game:
         self.skipped = 0
         self.favourites_saved = 0
         self.this_session: set[str] = set()
-        stored = self._load()
+        stored = ctx.notes_quietly()  # unreadable: the game is still played, it just won't remember
         self.asked = stored.rituals.asked_questions
         self.favourites = list(stored.rituals.favourite_questions)
-
-    def _load(self) -> NotesFile:
-        try:
-            return self.ctx.store.load()
-        except NotesError as exc:  # the game can still be played, it just won't remember
-            log.error("could not read the notes file: %s", exc)
-            return NotesFile()
 
     # -- the loop -------------------------------------------------------------------------------
     def play(self, start: Question | None = None) -> bool:
@@ -161,16 +153,12 @@ class _Game:
         """The next command. Silence and talk that is not a command are the couple's time, not ours."""
         while True:
             heard, match = self.ctx.hear_command(GAME_COMMANDS, WAIT_TIMEOUT_S)
-            if heard.status == "end":
-                raise EndOfInput
+            intent = self.ctx.heed(heard, match)
             if heard.status == "silence":
                 if not self.nudged:
                     self.nudged = True
                     self.ctx.say("question_game.nudge")
                 continue
-            intent = match.intent if match else None
-            if intent == "stop":
-                raise FlowCancelled
             if intent is not None:
                 return intent
 
@@ -192,10 +180,8 @@ class _Game:
 
     def _remember(self, question: Question) -> None:
         record_asked(self.asked, question, self.library)
-        try:
-            self.ctx.store.apply(RememberAsked(deck=question.deck, question_ids=self.asked[question.deck]))
-        except NotesError as exc:  # kept to save later; not worth interrupting the game for
-            log.error("could not remember which question was asked: %s", exc)
+        # Kept to save later when it fails: not worth interrupting the game for.
+        self.ctx.save_quietly(RememberAsked(deck=question.deck, question_ids=self.asked[question.deck]))
 
     def _move_on(self, rise: bool = True) -> None:
         """The current question has been talked over: swap who goes first, and maybe go deeper."""
