@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.dialogue.flows.calm_down import BREATH, BREATH_ROUNDS, AgreementsFlow, CalmDownFlow
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.listener import SpeechListener, TextListener
-from assistant.notes.models import BreakRecord
+from assistant.notes.models import SCHEMA_VERSION, BreakRecord
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
 from assistant.voice.synthesis import Pyttsx3Synthesizer
 from tests.support.harness import Session, make_session, run_assistant
@@ -268,8 +268,6 @@ def test_notes_from_a_newer_version_are_told_and_the_evening_goes_on(tmp_path: P
     """A notes file written by a newer Togetherly cannot be read here: the agreements are read from the
     defaults (saying why), clearing says it cannot, the game plays without its memory; nothing ends the
     session, and the file is left exactly as it was."""
-    from assistant.notes.models import SCHEMA_VERSION  # noqa: PLC0415
-
     newer = json.dumps({"schema_version": SCHEMA_VERSION + 1, "notes": [], "rituals": {"agreements": ["x"]}})
     (tmp_path / "notes.json").write_text(newer)
     script = [command, *(["stop"] if command == "ask us a question" else []), "time a hug", "stop", "goodbye"]
