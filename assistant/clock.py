@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 
@@ -47,3 +47,8 @@ class ManualClock:
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=self._t - 1000.0)
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day a timestamp falls on, in local time (naive timestamps are taken as local)."""
+    return moment.astimezone().date() if moment.tzinfo is not None else moment.date()

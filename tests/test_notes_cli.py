@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli.parser import NOTE_KINDS
+from assistant.notes.kinds import NOTE_KINDS
 from assistant.notes.models import (
+    NOTE_MODELS,
     SCHEMA_VERSION,
     AnswerNote,
     CheckInNote,
@@ -22,7 +23,6 @@ from assistant.notes.models import (
     NotesFile,
     PartnerCheckIn,
 )
-from assistant.notes.query import KINDS
 from assistant.notes.store import NotesStore
 
 
@@ -61,8 +61,8 @@ def stored(data_dir: Path) -> NotesFile:
     return NotesStore.in_dir(data_dir).load()
 
 
-def test_the_cli_and_the_query_module_agree_on_kinds() -> None:
-    assert tuple(NOTE_KINDS) == KINDS
+def test_every_kind_of_note_has_a_model_and_a_name() -> None:
+    assert tuple(m.model_fields["kind"].default for m in NOTE_MODELS) == NOTE_KINDS
 
 
 def test_listing_shows_notes_and_goals_with_ids(data_dir: Path) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant import paths
 from assistant.errors import TogetherlyError
-from assistant.notes.models import AnswerNote, CheckInNote, Goal, Note
+from assistant.notes.kinds import listed_goal, listed_note, shown
 from assistant.notes.store import NotesStore
 
 if TYPE_CHECKING:
@@ -65,9 +65,9 @@ def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None =
               else f"Nothing matches ({where.describe()}).")
         return 0
     for note in chosen.notes:
-        print(describe_note(note))
+        print(listed_note(note))
     for goal in chosen.goals:
-        print(describe_goal(goal))
+        print(listed_goal(goal))
     if where.is_everything and notes.rituals.favourite_questions:
         from assistant.notes.query import favourite_text  # noqa: PLC0415
 
@@ -93,33 +93,3 @@ def export_notes(data_dir: Path | None, where: EntryFilter, path: Path, *, force
                      _question_texts(directory))
     print(f"Exported {describe_entries(written.counts())} to {path} (readable only by you).")
     return 0
-
-
-def describe_goal(goal: Goal) -> str:
-    """One goal as `togetherly notes` prints it."""
-    from assistant.notes.query import goal_status  # noqa: PLC0415
-
-    when = goal.created_at.strftime("%Y-%m-%d %H:%M")
-    return f"{when}  goal ({goal_status(goal)})  [{goal.id}]\n    {shown(goal.text)}"
-
-
-def describe_note(note: Note) -> str:
-    """A few readable lines for one note, as `togetherly notes` prints it."""
-    when = note.created_at.strftime("%Y-%m-%d %H:%M")
-    if isinstance(note, CheckInNote):
-        status = "" if note.completed else " (stopped early)"
-        lines = [f"{when}  check-in{status}  [{note.id}]"]
-        for part in note.partners:
-            lines.append(f"    {shown(part.partner)}: high: {shown(part.high) if part.high else '(skipped)'}")
-            lines.append(f"    {' ' * len(shown(part.partner))}  low:  {shown(part.low) if part.low else '(skipped)'}")
-        return "\n".join(lines)
-    if isinstance(note, AnswerNote):
-        return f"{when}  answer  [{note.id}]\n    Q: {shown(note.question)}\n    A: {shown(note.text)}"
-    who = f"{shown(note.partner)}: " if note.partner else ""
-    return f"{when}  {note.kind}  [{note.id}]\n    {who}{shown(note.text)}"
-
-
-def shown(text: str) -> str:
-    """Text from the notes as a terminal should show it: control characters (line breaks, ANSI escapes)
-    written as escapes, so a saved answer can never move the cursor, recolour or fake a line."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant import __version__, paths
 from assistant.errors import TogetherlyError
+from assistant.notes.kinds import KINDS
 
 log = logging.getLogger("togetherly")
 
@@ -43,7 +44,6 @@ examples:
 
 
 ENGINES = ["auto", "whisper", "pocketsphinx", "vosk"]
-NOTE_KINDS = ("checkin", "note", "answer", "appreciation", "goal")
 
 NOTES_EPILOG = """\
 examples:
@@ -90,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "a readable file, or forget entries for good.",
                            epilog=NOTES_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     notes.add_argument("--json", action="store_true", help="print the notes as JSON")
-    notes.add_argument("--kind", action="append", choices=NOTE_KINDS, metavar="KIND",
-                       help=f"only this kind ({', '.join(NOTE_KINDS)}); repeat for several")
+    notes.add_argument("--kind", action="append", choices=KINDS, metavar="KIND",
+                       help=f"only this kind ({', '.join(KINDS)}); repeat for several")
     notes.add_argument("--since", type=_day, metavar="DATE", help="only entries from this day on (YYYY-MM-DD)")
     notes.add_argument("--until", type=_day, metavar="DATE", help="only entries up to this day (YYYY-MM-DD)")
     action = notes.add_mutually_exclusive_group()

@@ -78,6 +78,8 @@ class AppreciationNote(_Strict):
     text: str
 
 
+NOTE_MODELS = (CheckInNote, FreeNote, AnswerNote, AppreciationNote)
+"""One model per kind of note (`assistant.notes.kinds` names and renders each)."""
 Note = Annotated[CheckInNote | FreeNote | AnswerNote | AppreciationNote, Field(discriminator="kind")]
 
 

@@ -23,7 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from assistant.clock import local_day
 from assistant.errors import TogetherlyError
+from assistant.notes.kinds import BY_KIND, KINDS, markdown_goal, markdown_note, private_words
 from assistant.notes.models import (
     AnswerNote,
     AppreciationNote,
@@ -37,18 +39,8 @@ from assistant.notes.models import (
 )
 from assistant.private_files import write_private
 
-NOTE_KINDS = ("checkin", "note", "answer", "appreciation")
-KINDS = (*NOTE_KINDS, "goal")
 EXPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json"}
 
-_PLURALS = {"checkin": "check-ins", "note": "notes", "answer": "saved answers",
-            "appreciation": "appreciations", "goal": "goals"}
-_SINGULARS = {"checkin": "check-in", "note": "note", "answer": "saved answer",
-              "appreciation": "appreciation", "goal": "goal"}
-
-
-def _day(moment: datetime) -> date:
-    return moment.astimezone().date() if moment.tzinfo is not None else moment.date()
 
 
 @dataclass(frozen=True)
@@ -67,11 +59,11 @@ class EntryFilter:
     def accepts(self, kind: str, moment: datetime) -> bool:
         if self.kinds is not None and kind not in self.kinds:
             return False
-        day = _day(moment)
+        day = local_day(moment)
         return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
     def describe(self) -> str:
-        parts = [", ".join(_PLURALS[k] for k in KINDS if k in self.kinds)] if self.kinds else []
+        parts = [", ".join(BY_KIND[k].plural for k in KINDS if k in self.kinds)] if self.kinds else []
         if self.since:
             parts.append(f"from {self.since.isoformat()}")
         if self.until:
@@ -132,47 +124,14 @@ def to_markdown(data: NotesFile, chosen: Selection, where: EntryFilter, exported
     if chosen.notes:
         lines += ["## Notes", ""]
         for note in chosen.notes:
-            lines += [*_note_markdown(note), ""]
+            lines += [*markdown_note(note), ""]
     if chosen.goals:
         lines += ["## Goals", ""]
-        lines += [_goal_markdown(g) for g in chosen.goals]
+        lines += [markdown_goal(g) for g in chosen.goals]
         lines.append("")
     if where.is_everything:
         lines += _rituals_markdown(data.rituals, questions)
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _note_markdown(note: Note) -> list[str]:
-    when = note.created_at.strftime("%Y-%m-%d %H:%M")
-    if isinstance(note, CheckInNote):
-        stopped = " (stopped early)" if not note.completed else ""
-        lines = [f"### {when} · check-in{stopped}", f"*id {note.id}*", ""]
-        for part in note.partners:
-            high, low = part.high or "(skipped)", part.low or "(skipped)"
-            lines.append(f"- **{part.partner}**: high: {high}; low: {low}")
-        return lines
-    if isinstance(note, AnswerNote):
-        who = f"{note.partner}: " if note.partner else ""
-        return [f"### {when} · saved answer", f"*id {note.id}*", "",
-                f"> {note.question}", "", f"{who}{note.text}"]
-    if isinstance(note, AppreciationNote):
-        return [f"### {when} · appreciation", f"*id {note.id}*", "", f"{note.partner}: {note.text}"]
-    assert isinstance(note, FreeNote)
-    who = f"{note.partner}: " if note.partner else ""
-    return [f"### {when} · note", f"*id {note.id}*", "", f"{who}{note.text}"]
-
-
-def goal_status(goal: Goal) -> str:
-    """"open, review on …" or "reached …", as both the listing and the export say it."""
-    if goal.done_at:
-        return f"reached {goal.done_at.strftime('%Y-%m-%d')}"
-    return f"open, review on {goal.review_on.isoformat()}" if goal.review_on else "open"
-
-
-def _goal_markdown(goal: Goal) -> str:
-    box = "x" if goal.done_at else " "
-    created = goal.created_at.strftime("%Y-%m-%d")
-    return f"- [{box}] {goal.text} (set {created}, {goal_status(goal)}; id {goal.id})"
 
 
 def _rituals_markdown(log: RitualLog, questions: Mapping[str, str]) -> list[str]:
@@ -243,7 +202,7 @@ def forget_selection(data: NotesFile, where: EntryFilter) -> tuple[Selection, Ri
 
 def describe_entries(counts: Counter[str], rituals: RitualLog | None = None) -> str:
     """`2 check-ins, 1 note and 3 goals`, with the ritual history when it goes too; `nothing` if empty."""
-    parts = [f"{counts[k]} {_SINGULARS[k] if counts[k] == 1 else _PLURALS[k]}" for k in KINDS if counts[k]]
+    parts = [BY_KIND[k].counted(counts[k]) for k in KINDS if counts[k]]
     if rituals is not None and rituals != RitualLog():
         parts.append(describe_rituals(rituals))
     if not parts:
@@ -312,12 +271,7 @@ class DamagedEntry:
         return where.accepts(self.kind, moment)
 
     def texts(self) -> set[str]:
-        found = {self.fields["text"]} if isinstance(self.fields.get("text"), str) else set()
-        for part in self.fields.get("partners") or []:
-            if isinstance(part, dict):
-                found |= {part[k] for k in ("high", "low") if isinstance(part.get(k), str)}
-        return {t for t in found if t}
-
+        return private_words(self.kind, self.fields)
 
 def damaged_entries(text: str) -> list[DamagedEntry]:
     """The entries of a damaged notes file that still parse on their own, in file order."""
@@ -339,15 +293,9 @@ def damaged_entries(text: str) -> list[DamagedEntry]:
 
 def private_texts(chosen: Selection) -> set[str]:
     """What was said or written in these entries (not the questions asked, nor the partners' names)."""
-    texts: set[str] = set()
-    for note in chosen.notes:
-        if isinstance(note, CheckInNote):
-            texts |= {t for p in note.partners for t in (p.high, p.low) if t}
-        else:
-            texts.add(note.text)
-    texts |= {g.text for g in chosen.goals}
-    return {t for t in texts if t}
-
+    words = [private_words(n.kind, n.model_dump()) for n in chosen.notes]
+    words += [private_words("goal", g.model_dump()) for g in chosen.goals]
+    return set().union(*words)
 
 @dataclass
 class DamagedForget:

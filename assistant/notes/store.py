@@ -48,12 +48,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from assistant.errors import NotesError
 from assistant.notes.changes import AddNote, Change
 from assistant.notes.models import (
+    NOTE_MODELS,
     SAVED_CHANGES_KEPT,
     SCHEMA_VERSION,
-    AnswerNote,
-    AppreciationNote,
-    CheckInNote,
-    FreeNote,
     Goal,
     Note,
     NotesFile,
@@ -582,8 +579,8 @@ def _as_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-_NOTE_KINDS: dict[object, type[BaseModel]] = {
-    "checkin": CheckInNote, "note": FreeNote, "answer": AnswerNote, "appreciation": AppreciationNote}
+_NOTE_KINDS: dict[object, type[BaseModel]] = {model.model_fields["kind"].default: model for model in NOTE_MODELS}
+"""A note's model by its `kind`, to keep the fields it knows from a newer file."""
 
 
 def _note_model(raw: object) -> type[BaseModel] | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flows import Trigger
-from assistant.dialogue.flows.notes_flow import local_day, spoken_day
+from assistant.dialogue.flows.spoken_days import spoken_day
 from assistant.notes.changes import RecordDateNight
 from assistant.notes.models import DateNightRecord
 

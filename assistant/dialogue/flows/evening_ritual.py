@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.clock import local_day
 from assistant.config import EveningStep
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flows import Trigger
 from assistant.dialogue.flows.checkin import CheckInFlow
 from assistant.dialogue.flows.hug_timer import DEFAULT_S, HugTimerFlow
-from assistant.dialogue.flows.notes_flow import local_day
 from assistant.dialogue.flows.question_game import ask_one_question
 from assistant.notes.models import AppreciationNote, CheckInNote, PartnerCheckIn
 

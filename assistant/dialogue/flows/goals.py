@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flows import Trigger
-from assistant.dialogue.flows.notes_flow import local_day, spoken_day
+from assistant.dialogue.flows.spoken_days import spoken_day
 from assistant.notes.changes import AddGoal, GoalReminderGiven, MarkGoalDone
 from assistant.notes.models import Goal, NotesFile
 

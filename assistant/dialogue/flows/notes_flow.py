@@ -8,32 +8,18 @@ with no partner attached.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
+from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flows import Trigger
-from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, FreeNote, Note
+from assistant.dialogue.flows.spoken_days import spoken_day
+from assistant.notes.kinds import spoken_note
+from assistant.notes.models import CheckInNote, FreeNote, Note
 
 RECENT_LIMIT = 4
 """At most this many entries are read back, so a busy day does not become a monologue."""
 
 
-def local_day(moment: datetime) -> date:
-    """The calendar day a timestamp falls on, in local time (naive timestamps are taken as local)."""
-    return moment.astimezone().date() if moment.tzinfo is not None else moment.date()
-
-
-def spoken_day(ctx: Conversation, day: date) -> str:
-    """`today`, `yesterday`, `on Tuesday` (within the last week) or `on March 3`, as a phrase."""
-    today = local_day(ctx.clock.now())
-    ago = (today - day).days
-    if ago == 0:
-        return ctx.line("notes.day_today")
-    if ago == 1:
-        return ctx.line("notes.day_yesterday")
-    if 1 < ago < 7:
-        return ctx.line("notes.day_weekday", weekday=day.strftime("%A"))
-    return ctx.line("notes.day_date", month=day.strftime("%B"), day=day.day)
 
 
 def load_notes(ctx: Conversation) -> list[Note] | None:
@@ -42,28 +28,11 @@ def load_notes(ctx: Conversation) -> list[Note] | None:
     return None if stored is None else sorted(stored.notes, key=lambda n: n.created_at)
 
 
-def spoken_text(text: str) -> str:
-    """Dictated text without its closing full stop (the line adds its own)."""
-    return text.strip().rstrip(".")
-
 
 def read_back(ctx: Conversation, note: Note) -> None:
-    """Say one entry aloud, in the words its kind calls for."""
-    day = spoken_day(ctx, local_day(note.created_at))
-    if isinstance(note, CheckInNote):
-        ctx.say("notes.checkin_intro", day=day)
-        for part in note.partners:
-            if part.high:
-                ctx.say("notes.checkin_high", name=part.partner, text=spoken_text(part.high))
-            if part.low:
-                ctx.say("notes.checkin_low", name=part.partner, text=spoken_text(part.low))
-    elif isinstance(note, FreeNote):
-        ctx.say("notes.free_note", day=day, text=spoken_text(note.text))
-    elif isinstance(note, AnswerNote):
-        ctx.say("notes.answer", day=day, question=note.question, text=spoken_text(note.text))
-    elif isinstance(note, AppreciationNote):
-        ctx.say("notes.appreciation", day=day, name=note.partner, text=spoken_text(note.text))
-
+    """Say one entry aloud, in the words its kind calls for (`assistant.notes.kinds`)."""
+    for key, values in spoken_note(note, spoken_day(ctx, local_day(note.created_at))):
+        ctx.say(key, **values)
 
 @dataclass(frozen=True)
 class TakeNoteFlow:

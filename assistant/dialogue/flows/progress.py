@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.flows import Trigger
-from assistant.dialogue.flows.notes_flow import local_day
 from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, NotesFile
 
 WEEK_DAYS = 7
