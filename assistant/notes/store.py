@@ -33,7 +33,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -58,6 +57,7 @@ from assistant.notes.models import (
     migrate,
 )
 from assistant.paths import APP_NAME, ensure_private_dir
+from assistant.private_files import append_private, sync_folder, write_private
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +137,7 @@ class NotesStore:
             raise NotesError(f"cannot read the notes file {self.path}: {exc.strerror or exc}") from exc
         try:
             data = json.loads(raw)
-            version = data.get("schema_version", 1) if isinstance(data, dict) else None
-            # bool is an int in Python, but JSON true is no version number
-            if not isinstance(version, int) or isinstance(version, bool):
-                raise _WrongShape("not a notes file" if version is None else "schema_version is not a number")
-            if version < 1:
-                raise _WrongShape("schema_version is not a version this program ever wrote")
+            version = _schema_version(data)
             if version > SCHEMA_VERSION:
                 raise _NewerFile(data, (
                     f"The notes file {self.path} was written by a newer Togetherly (schema {version}, this one "
@@ -264,23 +259,10 @@ class NotesStore:
 
     def _write(self, notes: NotesFile) -> None:
         """Temp file in the same directory, fsync, rename over the old file, fsync the directory."""
-        directory = self.path.parent
         data = notes.model_dump_json(indent=2).encode("utf-8")
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+            write_private(self.path, data, temp_prefix=TEMP_PREFIX)
         except OSError as exc:
-            raise NotesError(f"Cannot save notes in {directory}: {_reason(exc)}.") from exc
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:  # mkstemp already made it 0600
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-            _fsync_dir(directory)
-        except OSError as exc:
-            with suppress(OSError):
-                tmp.unlink(missing_ok=True)
             raise NotesError(f"Cannot save notes to {self.path}: {_reason(exc)}.") from exc
 
     def _move_aside(self) -> Path:
@@ -311,7 +293,7 @@ class NotesStore:
         """Replace a set-aside file's content with `data` (forgetting part of it), in one step, mode 0600."""
         with self._locked(create=True):
             try:
-                _replace_durably(copy, data)
+                write_private(copy, data, temp_prefix=TEMP_PREFIX)
             except OSError as exc:
                 raise NotesError(f"Cannot change {copy}: {_reason(exc)}.") from exc
 
@@ -319,8 +301,7 @@ class NotesStore:
         """A backup as this version understands it; None when it cannot be read."""
         try:
             data = json.loads(backup.read_bytes())
-            version = data.get("schema_version", 1) if isinstance(data, dict) else None
-            if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= SCHEMA_VERSION:
+            if _schema_version(data) > SCHEMA_VERSION:
                 return None
             return NotesFile.model_validate(migrate(dict(data)))
         except (OSError, ValueError, TypeError, RecursionError):
@@ -343,7 +324,8 @@ class NotesStore:
                 if isinstance(data.get(key), list):
                     data[key] = [e for e in data[key] if not (isinstance(e, dict) and e.get("id") in gone)]
             try:
-                _replace_durably(backup, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+                write_private(backup, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"),
+                              temp_prefix=TEMP_PREFIX)
             except OSError as exc:
                 raise NotesError(f"Cannot change the backup {backup}: {_reason(exc)}.") from exc
             return len(gone)
@@ -357,7 +339,7 @@ class NotesStore:
                 except OSError as exc:
                     raise NotesError(f"Cannot delete {copy}: {_reason(exc)}.") from exc
             with suppress(OSError):
-                _fsync_dir(self.path.parent)
+                sync_folder(self.path.parent)
 
     # -- keeping changes that could not be saved --------------------------------------------------
     @property
@@ -378,7 +360,7 @@ class NotesStore:
                 try:
                     if index == 1:
                         ensure_private_dir(target.parent)
-                    _append_durably(target, line)
+                    append_private(target, line)
                 except OSError as exc:
                     log.warning("cannot keep an unsaved %s in %s: %s", change.noun, target, _reason(exc))
                     continue
@@ -526,53 +508,16 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _fsync_dir(directory: Path) -> None:
-    dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _replace_durably(path: Path, data: bytes) -> None:
-    """Write `data` as `path` in one step (temp file, fsync, rename, fsync the folder), mode 0600."""
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except OSError:
-        with suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _append_durably(path: Path, line: bytes) -> None:
-    """Append one whole line, fsynced; on failure the file is cut back so no partial line stays."""
-    created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        start = os.fstat(fd).st_size
-        try:
-            data = line if start == 0 else b"\n" + line  # a crash may have cut the last line short
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        except OSError:
-            with suppress(OSError):
-                os.ftruncate(fd, start)
-                if created:
-                    path.unlink()
-            raise
-    finally:
-        os.close(fd)
-    if created:
-        _fsync_dir(path.parent)
+def _schema_version(data: object) -> int:
+    """The notes file's schema version; _WrongShape when it holds none this program could have written (a
+    newer one is for the caller to refuse)."""
+    version = data.get("schema_version", 1) if isinstance(data, dict) else None
+    # bool is an int in Python, but JSON true is no version number
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _WrongShape("not a notes file" if version is None else "schema_version is not a number")
+    if version < 1:
+        raise _WrongShape("schema_version is not a version this program ever wrote")
+    return version
 
 
 def _as_list(value: object) -> list[Any]:
