@@ -18,7 +18,6 @@ Measured in `scripts/bench.py` (catch rate, reaction time, false barge-ins per h
 from __future__ import annotations
 
 import logging
-import re
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from assistant.audio.sources import AudioSource
 from assistant.audio.vad import SpeechDetector, default_detector, frame_rms
 from assistant.hearing.listener import Heard
 from assistant.hearing.recognizer import RecognitionSession, Recognizer
+from assistant.words import words as split_words
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ BARGE_IN_INTENTS = ("stop", "skip", "next", "repeat", "pause_timer")
 """What can be said over the assistant (a pause only means something where a timer runs)."""
 MAX_PHRASE_WORDS = 2
 """Only short commands: a long sentence over our own voice is more likely echo than a command."""
-_WORD = re.compile(r"[\w']+")
 PREROLL_FRAMES = 10
 """200 ms kept from before a detected start, so the first consonant reaches the recognizer."""
 HANGOVER_FRAMES = 4
@@ -69,7 +68,7 @@ _FUNCTION_WORDS = frozenset({"it", "that", "this", "please", "on", "now", "one",
 
 
 def words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower().replace("-", " ")))
+    return set(split_words(text))
 
 
 class BargeInMonitor:

@@ -6,7 +6,6 @@ import enum
 import functools
 import io
 import os
-import re
 import select
 import sys
 import time
@@ -31,6 +30,7 @@ from assistant.audio.vad import SpeechDetector, default_detector, frame_rms
 from assistant.clock import Clock, SystemClock
 from assistant.hearing.recognizer import RecognitionSession, Recognizer
 from assistant.understanding.intents import Phrase
+from assistant.words import words as split_words
 
 
 class ListenMode(enum.Enum):
@@ -78,7 +78,6 @@ END = Heard("end")
 SILENCE = Heard("silence")
 DEADLINE = Heard("deadline")
 _NO_FRAME = np.zeros(0, dtype=np.int16)
-_WORD = re.compile(r"[\w']+")
 
 
 class CompleteCommands:
@@ -94,7 +93,7 @@ class CompleteCommands:
         self._longer: dict[str, set[str]] = {}
         """Each proper word-prefix of a phrase → the meanings of the phrases that continue it."""
         for phrase, meaning in zip(phrases, meanings, strict=True):
-            words = _words(phrase)
+            words = split_words(phrase)
             text = " ".join(words)
             self._meaning[text] = meaning if self._meaning.get(text, meaning) == meaning else None
             for end in range(1, len(words)):
@@ -102,15 +101,11 @@ class CompleteCommands:
 
     def meaning(self, partial: str) -> str | None:
         """The command `partial` is, if it is whole; else None."""
-        text = " ".join(_words(partial))
+        text = " ".join(split_words(partial))
         meaning = self._meaning.get(text)
         if meaning is None or self._longer.get(text, set()) - {meaning}:
             return None
         return meaning
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("-", " "))
 
 
 @functools.lru_cache(maxsize=16)

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from assistant.data_files import load_model
+from assistant.words import words as split_words
 
-_NON_WORD = re.compile(r"[^\w' ]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -35,9 +35,7 @@ class Normalizer:
 
     def words(self, text: str) -> list[str]:
         """Lower-case words with punctuation, hyphens and curly quotes folded; contractions kept."""
-        text = text.lower().replace("\u2019", "'").replace("-", " ").replace("_", " ")
-        text = _NON_WORD.sub(" ", text)
-        return [w.strip("'") for w in text.split() if w.strip("'")]
+        return split_words(text)
 
     def normalize(self, text: str) -> str:
         """The form both phrases and transcripts are compared in."""

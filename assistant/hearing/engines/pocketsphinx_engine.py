@@ -13,13 +13,13 @@ from typing import Any
 from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence
 from assistant.errors import ModelError
 from assistant.hearing.recognizer import NOTHING_HEARD, Transcript
+from assistant.words import words as split_words
 
 log = logging.getLogger(__name__)
 
 _OPEN_SEARCH = "_default"
 _TAIL = dithered_silence(0.05, seed=3).tobytes()
 _ALT_PRONUNCIATION = re.compile(r"\(\d+\)$")
-_WORD = re.compile(r"[a-z']+")
 
 
 def _is_filler(word: str) -> bool:
@@ -100,7 +100,7 @@ class PocketsphinxRecognizer:
 
     def _in_dictionary(self, sentence: str) -> str | None:
         """`sentence` as the decoder's words, or None when a word is not in its dictionary."""
-        words = _WORD.findall(sentence.lower().replace("-", " "))
+        words = split_words(sentence)
         return " ".join(words) if words and all(self.known(w) for w in words) else None
 
     def _grammar_for(self, phrases: Sequence[str]) -> str | None:

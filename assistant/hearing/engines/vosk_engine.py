@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,19 +21,19 @@ from assistant.audio.samples import SAMPLE_RATE, Samples
 from assistant.errors import ModelError
 from assistant.hearing.model_manager import is_vosk_model
 from assistant.hearing.recognizer import NOTHING_HEARD, Transcript
+from assistant.words import words as split_words
 
 log = logging.getLogger(__name__)
 
 # Models name their unknown-word / garbage entry differently: English models use "[unk]", the Kaldi
 # recipes behind e.g. the Korean model use "<UNK>". The first one the model knows is the garbage path.
 _UNKNOWN_TOKENS = ("[unk]", "<unk>", "<UNK>")
-_NOT_WORD = re.compile(r"[^\w\s']+")
 _HELP = "run `togetherly models download` or pass --model PATH to a Vosk model folder"
 
 
 def _normalize(phrase: str) -> str:
     """Lower case, hyphens as spaces, punctuation dropped: the form Vosk vocabularies use."""
-    return " ".join(_NOT_WORD.sub(" ", phrase.lower().replace("-", " ")).split())
+    return " ".join(split_words(phrase))
 
 
 def _check_model_dir(path: Path) -> None:

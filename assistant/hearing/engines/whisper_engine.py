@@ -29,6 +29,7 @@ from assistant.audio.samples import SAMPLE_RATE, Samples
 from assistant.errors import ModelError
 from assistant.hearing.engines.whisper_model import WhisperModelFiles
 from assistant.hearing.recognizer import NOTHING_HEARD, Transcript
+from assistant.words import words as split_words
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ class WhisperRecognizer:
         text = cut_loops(self._tokenizer.decode(tokens).strip())
         avg_logprob = float(result.scores[0]) if result.scores else -10.0
         no_speech = float(result.no_speech_prob)
-        words = re.sub(r"[^\w' ]+", " ", text).split()
+        words = split_words(text)
         log.debug("whisper: %d tokens, no_speech=%.2f avg_logprob=%.2f", len(tokens), no_speech, avg_logprob)
         if not words or no_speech > self.gate.max_no_speech:  # noise comes out as ".", "you", "Thank you."
             return NOTHING_HEARD
