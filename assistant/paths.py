@@ -18,6 +18,7 @@ from assistant.errors import DataDirError
 APP_NAME = "togetherly"
 DATA_DIR_ENV = "TOGETHERLY_DATA_DIR"
 MODELS_DIR_ENV = "TOGETHERLY_MODELS_DIR"
+CACHE_DIR_ENV = "TOGETHERLY_CACHE_DIR"
 
 
 def language_dir(language: str = "en") -> Path:
@@ -80,6 +81,12 @@ def models_dir(override: Path | None = None) -> Path:
     if (checkout_models / "README.md").is_file():
         return checkout_models
     return data_dir() / "models"
+
+
+def cache_dir() -> Path:
+    """$TOGETHERLY_CACHE_DIR, else the platform's cache folder for Togetherly: what can be made again (a
+    model's check, the phrases' vectors), never note text."""
+    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME))
 
 
 def ensure_private_dir(path: Path) -> Path:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.errors import ModelError
-from assistant.hearing.engines.whisper_model import cache_dir
+from assistant.paths import cache_dir
 from assistant.private_files import write_private
 from assistant.understanding.classifier import Fitted
 from assistant.understanding.embeddings import SentenceEmbedder, model_folder

