@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.audio.samples import SAMPLE_RATE, read_wav, to_mono_16k
+from assistant.audio.samples import SAMPLE_RATE, Samples, read_wav, to_mono_16k
 from assistant.audio.sinks import Playback
 from assistant.dialogue.conversation import FlowCancelled
 from assistant.hearing.barge_in import BargeInMonitor, EchoCanceller, barge_in_phrases
@@ -112,7 +112,9 @@ def test_echo_cancellation_takes_our_voice_out_and_leaves_theirs(
     reference = to_mono_16k(samples, rate, 1)
     player = threading.Thread(target=loop.sink.play, args=(samples, rate))
     player.start()
-    canceller, heard, cleaned = EchoCanceller(), [], []
+    canceller = EchoCanceller()
+    heard: list[Samples] = []
+    cleaned: list[Samples] = []
     while player.is_alive() or not heard:
         block = loop.source.read()
         assert block is not None

@@ -37,7 +37,8 @@ def typed(tmp_path: Path, script: list[str], whole: bool = True, **settings: obj
     clock = ManualClock()
     listener = TextListener(io.StringIO("".join(line + "\n" for line in script)), clock=clock)
     runner = run_assistant if whole else make_session
-    session = runner(tmp_path, [], listener=listener, clock=clock, settings=Settings(**{**NAMES, **settings}))
+    settings_given = Settings.model_validate({**NAMES, **settings})
+    session = runner(tmp_path, [], listener=listener, clock=clock, settings=settings_given)
     return session, clock
 
 
@@ -140,7 +141,8 @@ def test_breathing_cues_follow_the_clock_not_the_length_of_speech(tmp_path: Path
     card = ClockedSoundCard(clock)
     output = io.StringIO()
     script = io.StringIO("yes\n" + "\n" * 40)  # then nothing is said, through every cue and the break
-    s = make_session(tmp_path, listener=TextListener(script, clock=clock), clock=clock, settings=Settings(**NAMES))
+    s = make_session(tmp_path, listener=TextListener(script, clock=clock), clock=clock,
+                     settings=Settings.model_validate(NAMES))
     s.ctx.speaker = MultiSpeaker(PrintSpeaker(output), VoiceSpeaker(Pyttsx3Synthesizer(), card))
     CalmDownFlow().run(s.ctx)
     said = [line.removeprefix("Togetherly: ") for line in output.getvalue().splitlines()]
@@ -253,7 +255,7 @@ def test_spoken_break_runs_in_audio_time_and_is_recorded(tmp_path: Path) -> None
     clock = ManualClock()
     listener = SpeechListener(WavFilesSource(files, clock=clock), PocketsphinxRecognizer(), clock=clock)
     s = run_assistant(tmp_path / "data", [], listener=listener, clock=clock,
-                      settings=Settings(**NAMES, break_minutes=1))
+                      settings=Settings.model_validate({**NAMES, "break_minutes": 1}))
     assert s.count("calm_down.breathing_no") == 1
     assert s.count("calm_down.time_left_under_a_minute") == 1
     assert s.lines.count("(chime: break end)") == 1

@@ -6,6 +6,7 @@ and AudioSink interfaces; speech recognition and synthesis around them are the r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -51,9 +52,9 @@ class RecordedDevice:
 def test_an_unplugged_microphone_is_reported_retried_and_heard_again(tmp_path: Path) -> None:
     speech = read_wav(synthesize("start our check-in", tmp_path / "start.wav"))
     audio = np.concatenate([dithered_silence(0.5), speech, dithered_silence(1.0)])
-    clock, reports = ManualClock(), []
-    attempts = iter([AudioDeviceError("not plugged in"), AudioDeviceError("not plugged in"),
-                     RecordedDevice(audio)])
+    clock, reports = ManualClock(), list[str]()
+    attempts: Iterator[AudioDeviceError | RecordedDevice] = iter(
+        [AudioDeviceError("not plugged in"), AudioDeviceError("not plugged in"), RecordedDevice(audio)])
 
     def reopen() -> RecordedDevice:
         result = next(attempts)

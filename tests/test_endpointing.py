@@ -43,7 +43,7 @@ def noisy_command(tmp_path_factory: pytest.TempPathFactory) -> tuple[Samples, fl
 
 def events(detector: SpeechDetector, signal: Samples) -> list[tuple[Event, float]]:
     endpointer = Endpointer(COMMAND_ENDPOINTING, detector)
-    found = []
+    found: list[tuple[Event, float]] = []
     for i in range(0, signal.size - FRAME_SAMPLES + 1, FRAME_SAMPLES):
         event = endpointer.push(signal[i:i + FRAME_SAMPLES])
         if event is not Event.NONE:

@@ -3,6 +3,7 @@ sentence; a short spoken answer to "what can you do", with more on request."""
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import wave
 from pathlib import Path
@@ -18,9 +19,13 @@ from tests.support.harness import Session, make_session
 UNNAMED = Settings()
 
 
+def keep(data_dir: Path, settings: Settings) -> None:
+    save_settings(data_dir, settings)
+
+
 def first_run(data_dir: Path, script: list[str]) -> Session:
     session = make_session(data_dir, script, settings=UNNAMED)
-    session.ctx.settings_keeper = lambda settings: save_settings(data_dir, settings)
+    session.ctx.settings_keeper = functools.partial(keep, data_dir)
     assert session.run() == 0
     return session
 
@@ -69,7 +74,7 @@ def test_unclear_names_get_an_example_then_a_second_try(tmp_path: Path) -> None:
 
 def test_names_can_be_changed_later(tmp_path: Path) -> None:
     session = make_session(tmp_path, ["change our names", "Kim and Lee", "goodbye"])
-    session.ctx.settings_keeper = lambda settings: save_settings(tmp_path, settings)
+    session.ctx.settings_keeper = functools.partial(keep, tmp_path)
     session.run()
     assert session.said("Lovely to meet you, Kim and Lee.")
     assert yaml.safe_load((tmp_path / "config.yaml").read_text())["partner_one"] == "Kim"

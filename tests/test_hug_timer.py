@@ -130,7 +130,7 @@ def test_every_hug_is_counted(tmp_path: Path) -> None:
 
 def test_another_ritual_can_run_a_twenty_second_hug_as_a_step(tmp_path: Path) -> None:
     s, clock = typed(tmp_path, ["", "more"], whole=False)
-    assert HugTimerFlow().run(s.ctx) is None
+    HugTimerFlow().run(s.ctx)
     assert clock.monotonic() == START + 20.0 and hugs(s)[0].completed
     assert HugTimerFlow().time(s.ctx, 2) is False, "out of bounds"
 

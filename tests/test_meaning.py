@@ -49,7 +49,7 @@ class CountingEmbedder(SentenceEmbedder):
         super().__init__()
         self.embedded = 0
 
-    def embed(self, texts: list[str], batch: int = 64) -> np.ndarray:  # type: ignore[type-arg]
+    def embed(self, texts: list[str], batch: int = 64) -> np.ndarray:
         self.embedded += len(texts)
         return super().embed(texts, batch)
 

@@ -3,6 +3,7 @@ audio (never what the couple said); pyttsx3 when Piper cannot load; "speak slowe
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -43,9 +44,13 @@ class Counting(PiperSynthesizer):
         super().__init__()
         self.said: list[str] = []
 
-    def synthesize(self, text: str) -> tuple[np.ndarray, int]:  # type: ignore[type-arg]
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
         self.said.append(text)
         return super().synthesize(text)
+
+
+def keep(data_dir: Path, settings: Settings) -> None:
+    save_settings(data_dir, settings)
 
 
 def test_joe_speaks_a_line_the_recognizer_hears_back(joe: PiperSynthesizer) -> None:
@@ -94,7 +99,7 @@ class Card:
     def __init__(self) -> None:
         self.played: list[int] = []
 
-    def play(self, samples: np.ndarray, rate: int) -> None:  # type: ignore[type-arg]
+    def play(self, samples: np.ndarray, rate: int) -> None:
         self.played.append(samples.size)
 
     def stop(self) -> None:
@@ -143,7 +148,7 @@ def test_without_piper_the_system_voice_speaks_and_says_why(tmp_path: Path) -> N
 
 def test_speak_slower_and_louder_change_the_config_and_the_next_line(tmp_path: Path) -> None:
     session = make_session(tmp_path, ["speak slower", "louder", "goodbye"])
-    session.ctx.settings_keeper = lambda settings: save_settings(tmp_path, settings)
+    session.ctx.settings_keeper = functools.partial(keep, tmp_path)
     voice = PiperSynthesizer(speaking_rate=0.9, volume=0.8)
     before = voice.settings_key
     session.ctx.speaker = MultiSpeaker(session.ctx.speaker, VoiceSpeaker(voice, WavFileSink(tmp_path / "out")))
