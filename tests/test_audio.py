@@ -101,6 +101,7 @@ def test_wav_source_adds_a_lead_in_and_a_pause_after_each_file_and_then_ends(tmp
     assert total == pytest.approx(SAMPLE_RATE * (0.3 + 0.5 + 1.0), abs=SAMPLE_RATE * 0.06)  # lead-in, file, pause
 
 
+@pytest.mark.slow
 def test_cli_reports_a_bad_wav_clearly_and_exits_1(tmp_path: Path) -> None:
     (tmp_path / "bad.wav").write_text("nope")
     result = subprocess.run([sys.executable, "-m", "assistant", "--wav", str(tmp_path / "bad.wav"),

@@ -30,6 +30,7 @@ def one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> str
     return line
 
 
+@pytest.mark.slow
 def test_a_data_folder_on_a_read_only_disk_is_named_with_what_to_do(disk: Disk, tmp_path: Path) -> None:
     missing = disk.point / "not-yet"
     (disk.point / "shared").mkdir(mode=0o755)
@@ -43,6 +44,7 @@ def test_a_data_folder_on_a_read_only_disk_is_named_with_what_to_do(disk: Disk, 
     one_clear_line(open_to_others, "made private", "read-only")
 
 
+@pytest.mark.slow
 def test_a_data_folder_that_is_a_file_is_named(tmp_path: Path) -> None:
     regular = tmp_path / "notes-folder"
     regular.write_text("not a folder")
@@ -51,6 +53,7 @@ def test_a_data_folder_that_is_a_file_is_named(tmp_path: Path) -> None:
     assert regular.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 def test_setup_replaces_a_broken_config_and_keeps_it_aside(tmp_path: Path) -> None:
     (tmp_path / "config.yaml").write_text("partner_one: [unclosed\n")
     broken = togetherly("--text", "--data-dir", tmp_path)
@@ -72,6 +75,7 @@ def test_setup_reads_piped_names(tmp_path: Path) -> None:
     assert (tmp_path / "config.yaml").stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "words"), [("S" * 5000, "at most 40 characters"),
                                              ("Sam\nAlex", "one line")])
 def test_names_that_cannot_be_used_get_a_plain_reason(tmp_path: Path, name: str, words: str) -> None:
@@ -85,6 +89,7 @@ def test_names_that_cannot_be_used_get_a_plain_reason(tmp_path: Path, name: str,
 DAMAGED = '{"notes": [ this is not json'
 
 
+@pytest.mark.slow
 def test_a_damaged_notes_file_is_told_aloud_and_kept(tmp_path: Path) -> None:
     (tmp_path / "notes.json").write_text(DAMAGED)
     result = togetherly("--text", "--data-dir", tmp_path, stdin="what did we say last time\ngoodbye\n")
@@ -95,6 +100,7 @@ def test_a_damaged_notes_file_is_told_aloud_and_kept(tmp_path: Path) -> None:
     assert aside.read_text() == DAMAGED
 
 
+@pytest.mark.slow
 def test_a_damaged_notes_file_is_told_once_at_the_start_and_new_notes_are_saved(tmp_path: Path) -> None:
     (tmp_path / "notes.json").write_text(DAMAGED)
     result = togetherly("--text", "--data-dir", tmp_path, stdin="take a note\nbuy milk\ngoodbye\n")
@@ -120,6 +126,7 @@ def test_a_closed_pipe_is_not_an_error_worth_a_traceback() -> None:
     assert result.stdout.strip() and "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
 
 
+@pytest.mark.slow
 def test_terminal_escapes_in_answers_are_shown_escaped(tmp_path: Path) -> None:
     script = "start our check-in\n\x1b[31mred\x1b[0m day\nline\rback\nstop\n"
     assert togetherly("--text", "--data-dir", tmp_path, stdin=script).returncode == 0

@@ -87,6 +87,7 @@ def test_playback_ends_after_the_last_block() -> None:
     assert out[:180, 0].all() and not out[180:, 0].any()
 
 
+@pytest.mark.slow
 def test_own_speech_never_barges_in_nor_is_taken_as_an_answer(
         recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
     # Our voice arrives as loud as a person's: a speaker next to the microphone.

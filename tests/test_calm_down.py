@@ -136,6 +136,7 @@ class ClockedSoundCard:
         """Nothing is left playing: each sound is over when play returns."""
 
 
+@pytest.mark.slow
 def test_breathing_cues_follow_the_clock_not_the_length_of_speech(tmp_path: Path) -> None:
     clock = ManualClock()
     card = ClockedSoundCard(clock)
@@ -247,6 +248,7 @@ def test_agreements_flow_defaults_to_reading(tmp_path: Path) -> None:
 
 
 # -- through real speech --------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_break_runs_in_audio_time_and_is_recorded(tmp_path: Path) -> None:
     write_wav(tmp_path / "quiet.wav", dithered_silence(70.0, seed=11))  # then time passes...

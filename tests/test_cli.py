@@ -18,6 +18,7 @@ def togetherly(*args: str, stdin: str = "", data_dir: Path | None = None,
                           text=True, timeout=60, env={**os.environ, **(env or {})})
 
 
+@pytest.mark.slow
 def test_text_mode_runs_a_checkin_from_a_script(tmp_path: Path) -> None:
     script = "what can you do\nstart our check-in\nwe went swimming\n\nthe car broke down\nskip\nstop\ngoodbye\n"
     result = togetherly("--text", "--partner-one", "Sam", "--partner-two", "Alex", stdin=script, data_dir=tmp_path)
@@ -32,6 +33,7 @@ def test_text_mode_runs_a_checkin_from_a_script(tmp_path: Path) -> None:
     assert tmp_path.stat().st_mode & 0o777 == 0o700
 
 
+@pytest.mark.slow
 def test_notes_are_listed_and_printed_as_json(tmp_path: Path) -> None:
     assert "No notes yet" in togetherly("notes", data_dir=tmp_path).stdout
     togetherly("--text", stdin="start our check-in\nsunshine\nrain\nmusic\nnoise\n", data_dir=tmp_path)
@@ -41,6 +43,7 @@ def test_notes_are_listed_and_printed_as_json(tmp_path: Path) -> None:
     assert data["schema_version"] >= 2 and data["notes"][0]["kind"] == "checkin"
 
 
+@pytest.mark.slow
 def test_setup_writes_names_used_in_the_next_session(tmp_path: Path) -> None:
     result = togetherly("setup", "--partner-one", "Robin", "--partner-two", "Kai", data_dir=tmp_path)
     assert result.returncode == 0 and "Robin" in result.stdout
@@ -56,6 +59,7 @@ def test_a_broken_config_file_is_reported_with_its_line(tmp_path: Path) -> None:
     assert "config.yaml:2" in result.stderr and "togetherly setup" in result.stderr
 
 
+@pytest.mark.slow
 def test_corrupted_notes_file_is_moved_aside_and_reported(tmp_path: Path) -> None:
     (tmp_path / "notes.json").write_text('{"notes": [ this is not json')
     result = togetherly("--text", stdin="start our check-in\nbirdsong\nstop\n", data_dir=tmp_path)
@@ -66,6 +70,7 @@ def test_corrupted_notes_file_is_moved_aside_and_reported(tmp_path: Path) -> Non
     assert json.loads((tmp_path / "notes.json").read_text())["notes"][0]["partners"][0]["high"] == "birdsong"
 
 
+@pytest.mark.slow
 def test_no_microphone_gives_a_clear_message_suggesting_text(tmp_path: Path) -> None:
     result = togetherly(data_dir=tmp_path)
     assert result.returncode == 1
@@ -86,6 +91,7 @@ def test_help_documents_the_commands(args: list[str]) -> None:
     assert result.returncode == 0 and "usage: togetherly" in result.stdout
 
 
+@pytest.mark.slow
 def test_intents_check_and_sample(tmp_path: Path) -> None:
     check = togetherly("intents", "check")
     assert check.returncode == 0, check.stdout

@@ -98,6 +98,7 @@ def test_turn_after_a_name_change_starts_again_with_partner_one() -> None:
     assert whose_turn(("Sam", "Alex"), [DateNightRecord(at=START, planner="sam")]) == "Alex"
 
 
+@pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_question_gets_the_turn_answered(tmp_path: Path) -> None:
     """espeak-ng speech through the real pocketsphinx engine, matcher and flow."""

@@ -114,6 +114,7 @@ def heard_after(recognizer: PocketsphinxRecognizer, signal: Samples, request: Li
     return heard.text, microphone.position / SAMPLE_RATE
 
 
+@pytest.mark.slow
 def test_a_whole_command_ends_after_the_short_silence(recognizer: PocketsphinxRecognizer,
                                                       start_command: tuple[Samples, float]) -> None:
     intents = IntentSet.load_dir(language_dir())
@@ -161,6 +162,7 @@ def test_which_partial_hypotheses_are_whole_commands() -> None:
     assert CompleteCommands(("stop", "stop that")).meaning("stop") is None
 
 
+@pytest.mark.slow
 def test_ending_early_changes_when_not_what_is_heard(recognizer: PocketsphinxRecognizer, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # Several commands in a row from WAV files, heard with whole commands ending early, and with every

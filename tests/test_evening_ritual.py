@@ -136,6 +136,7 @@ def test_stop_during_the_checkin_ends_that_step_only(tmp_path: Path) -> None:
     assert checkin.partners[0].high == "we danced"
 
 
+@pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_evening_ritual_with_skips_and_a_hug(tmp_path: Path) -> None:
     """espeak-ng speech through the real pocketsphinx engine: step prompts, skips, the hug in audio time."""

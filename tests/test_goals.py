@@ -24,6 +24,7 @@ def goals(session: Session) -> list[Goal]:
     return session.store.load().goals
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("answer", "review_on"), [
     ("in three months", date(2026, 4, 30)),
     ("next month", date(2026, 2, 28)),
@@ -172,6 +173,7 @@ def test_reminder_on_an_unreadable_file_stays_quiet(tmp_path: Path) -> None:
     assert (tmp_path / "notes.json").read_text() == '{"schema_version": 99}'
 
 
+@pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_goal_with_a_spoken_review_date(tmp_path: Path) -> None:
     """espeak-ng speech through the real pocketsphinx engine: the date is a closed grammar, so exact."""

@@ -84,6 +84,7 @@ def test_the_matcher_answers_anything(text: str, allowed: list[str] | None) -> N
     assert all(name in INTENTS for name, _ in match.alternatives)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make", [
     lambda: "".join(chr(c) for c in np.random.default_rng(1).integers(0, 0x10FFFF, 1_000_000)),
     lambda: "start our check-in " * 55_000,
@@ -160,6 +161,7 @@ SPECIAL_YAML = [
 ]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(documents(intent_documents()), st.sampled_from(["mine.yaml", "normalize.yaml", "core.yaml"]))
 def test_intent_files_load_or_raise_a_data_file_error(content: bytes, name: str) -> None:
@@ -258,6 +260,7 @@ def test_every_pcm_format_becomes_16k_mono_of_the_same_length(rate: int, channel
     assert abs(total - frames * SAMPLE_RATE / rate) <= 0.01 * SAMPLE_RATE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("make", "message"), [
     (lambda p: p.mkdir(), "is a directory"),
     (lambda p: None, "no such file"),
@@ -296,6 +299,7 @@ def write_long_wav(path: Path, seconds: int, rate: int = 8000) -> int:
     return path.stat().st_size
 
 
+@pytest.mark.slow
 def test_a_two_hour_recording_is_streamed_not_loaded(tmp_path: Path) -> None:
     two_hours = 2 * 3600
     size = write_long_wav(tmp_path / "long.wav", two_hours)

@@ -62,6 +62,7 @@ def test_time_a_hug_ends_exactly_at_twenty_seconds(tmp_path: Path, caplog: pytes
     assert lines.count("(chime: hug end)") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("said", "seconds", "label"), [
     ("twenty second hug", 20, "hug"),
     ("hug timer", 20, "hug"),
@@ -179,6 +180,7 @@ def recognizer() -> PocketsphinxRecognizer:
     return PocketsphinxRecognizer()
 
 
+@pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_hug_completes_in_audio_time_and_is_recorded(recognizer: PocketsphinxRecognizer, tmp_path: Path,
                                                             caplog: pytest.LogCaptureFixture) -> None:
@@ -195,6 +197,7 @@ def test_spoken_hug_completes_in_audio_time_and_is_recorded(recognizer: Pocketsp
     assert 0.0 <= late_ms < 50.0, "the end cue starts within 50 ms of the deadline, in audio time"
 
 
+@pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_pause_and_resume_stretch_the_hug(recognizer: PocketsphinxRecognizer, tmp_path: Path) -> None:
     # Two voices, as two partners: espeak's default and a higher one (pocketsphinx hears some words
@@ -221,6 +224,7 @@ def test_spoken_pause_and_resume_stretch_the_hug(recognizer: PocketsphinxRecogni
 
 
 # -- through the command, on the real clock -------------------------------------------------------
+@pytest.mark.slow
 def test_typed_hug_in_the_command_ends_by_itself_on_the_real_clock(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "assistant", "--text", "--data-dir", str(tmp_path)]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

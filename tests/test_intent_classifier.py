@@ -82,6 +82,7 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {key: synthesize_flite(text, out / f"{key.replace(' ', '_')}.wav") for key, text in said.items()}
 
 
+@pytest.mark.slow
 def test_spoken_paraphrases_are_understood_through_the_commands_language_model(spoken: dict[str, Path]) -> None:
     understander = Understander(MATCHER, PocketsphinxRecognizer(sentences=INTENTS.sentences_heard()))
     grammar_only = Understander(MATCHER, PocketsphinxRecognizer())

@@ -164,6 +164,7 @@ def test_a_kept_hug_is_counted_once_even_when_its_recovery_file_outlives_the_sav
     assert [h.at.minute for h in on_disk(data).rituals.hugs] == [1, 2, 3, 4], "each hug once"
 
 
+@pytest.mark.slow
 def test_a_later_process_saves_what_a_killed_one_kept(disk: Disk, tmp_path: Path) -> None:
     """The assistant, as a real process, keeps a goal and a hug while the disk is read-only, and is
     killed (no clean exit). The next `togetherly` to start finds the recovery file and saves them, once."""

@@ -18,6 +18,7 @@ OUT_OF_SCOPE = [
 ]
 
 
+@pytest.mark.slow
 def test_every_phrase_matches_its_own_intent() -> None:
     wrong = [(p.spoken, p.intent, MATCHER.match(p.spoken).intent) for p in INTENTS.phrases()
              if MATCHER.match(p.spoken).intent != p.intent]

@@ -72,6 +72,7 @@ def test_listing_shows_notes_and_goals_with_ids(data_dir: Path) -> None:
         assert text in out
 
 
+@pytest.mark.slow
 def test_filter_by_kind_and_date(data_dir: Path) -> None:
     only_notes = togetherly(data_dir, "--kind", "note").stdout
     assert "book the dentist" in only_notes and "call grandma" in only_notes
@@ -161,6 +162,7 @@ def test_forget_an_unknown_id_deletes_nothing(data_dir: Path) -> None:
     assert (data_dir / "notes.json").read_text() == before
 
 
+@pytest.mark.slow
 def test_forgetting_without_yes_is_refused_when_not_interactive(data_dir: Path) -> None:
     before = (data_dir / "notes.json").read_text()
     for args in (["--forget", "note00000002"], ["--forget-all"], ["--forget-all", "--kind", "note"]):
@@ -194,6 +196,7 @@ def test_forget_and_ids_filters_do_not_mix(data_dir: Path) -> None:
     assert togetherly(data_dir, "--forget", "x", "--export", "a.md").returncode == 2
 
 
+@pytest.mark.slow
 def test_dictated_note_text_never_reaches_the_logs(tmp_path: Path) -> None:
     script = "take a note\nthe surprise is a red bicycle\nhow are we doing\ngoodbye\n"
     result = subprocess.run([sys.executable, "-m", "assistant", "--text", "-vv", "--data-dir", str(tmp_path)],

@@ -41,6 +41,7 @@ def breaks(s: Session) -> list[BreakRecord]:
     return s.store.load().rituals.breaks
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("said", "seconds"), [
     ("hug for half a minute", 30), ("a minute and a half hug", 90), ("can we have a hug", 20),
     ("a long hug", 60), ("hug for 45 seconds", 45), ("time a hug", 20), ("hug for one and a half minutes", 90),
@@ -110,6 +111,7 @@ def test_kisses_are_not_counted_as_hugs_anywhere(tmp_path: Path) -> None:
     assert "- Timed hugs: 2" in text and "- Timed kisses: 1" in text
 
 
+@pytest.mark.slow
 def test_favourites_are_shown_and_read_by_their_words(tmp_path: Path) -> None:
     store = NotesStore.in_dir(tmp_path)
     store.apply(AddFavourite(question_id="light-01"))
@@ -129,6 +131,7 @@ def test_favourites_are_shown_and_read_by_their_words(tmp_path: Path) -> None:
     assert any(line.startswith("\u201cWhat's one way I could") for line in s.lines), "quoted: the partners' words"
 
 
+@pytest.mark.slow
 def test_an_export_never_overwrites_without_force(tmp_path: Path) -> None:
     def export(target: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "assistant", "notes", "--export", str(target), *extra,

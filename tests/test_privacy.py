@@ -83,6 +83,7 @@ TYPED = ["we found a turquoise kite", "the printer jammed twice", "grandma's mar
          "a wasp in the kitchen", "the surprise is a saffron cake"]
 
 
+@pytest.mark.slow
 def test_a_typed_session_works_offline_and_logs_nothing_said(hook_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     script = ["start our check-in", *TYPED[:4], "take a note", TYPED[4], "how are we doing", "goodbye"]
@@ -100,6 +101,7 @@ SPOKEN = ["I went for a long walk in the park", "my train was late again", "we c
           "I had a headache all afternoon"]
 
 
+@pytest.mark.slow
 def test_a_spoken_session_works_offline_and_logs_nothing_said(hook_dir: Path, tmp_path: Path) -> None:
     # The command in flite's voice, as in test_speech_e2e: the commands language model hears it as a person's.
     wavs = [synthesize_flite("start our check-in", tmp_path / "start.wav"),

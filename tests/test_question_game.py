@@ -243,6 +243,7 @@ def test_ask_one_question_skip_and_stop(tmp_path: Path) -> None:
 
 
 # -- by voice -------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_game_asks_two_questions_and_sums_up(tmp_path: Path) -> None:
     # The next / enough_questions intents, in the phrasings pocketsphinx recognizes from espeak-ng's

@@ -66,6 +66,7 @@ class Running:
         return code
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_mid_checkin_keeps_the_answers_given(tmp_path: Path, signum: int) -> None:
     app = Running(tmp_path)
@@ -83,6 +84,7 @@ def test_a_signal_mid_checkin_keeps_the_answers_given(tmp_path: Path, signum: in
     assert not notes[0]["completed"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_mid_question_game_keeps_the_saved_answer(tmp_path: Path, signum: int) -> None:
     app = Running(tmp_path)
@@ -98,6 +100,7 @@ def test_a_signal_mid_question_game_keeps_the_saved_answer(tmp_path: Path, signu
     assert [a["text"] for a in answers] == ["we would both go to the sea"]
 
 
+@pytest.mark.slow
 def test_a_signal_while_idle_says_good_night(tmp_path: Path) -> None:
     app = Running(tmp_path)
     app.wait_for("I'm here when you want me")
@@ -107,6 +110,7 @@ def test_a_signal_while_idle_says_good_night(tmp_path: Path) -> None:
     assert not (tmp_path / "notes.json").exists() or json.loads((tmp_path / "notes.json").read_text())["notes"] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("words", ["goodbye", "stop talking", "we're done", "we're done for tonight"])
 def test_ending_words_inside_a_checkin_are_commands_not_answers(tmp_path: Path, words: str) -> None:
     script = f"start our check-in\nwe went swimming\n{words}\nhello\n"

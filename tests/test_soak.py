@@ -15,6 +15,7 @@ from tests.support.soak import SILENCE_WAV, SPOKEN_ROUNDS, record_phrases, soak
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
 
+@pytest.mark.slow
 def test_a_short_soak_holds_no_more_threads_descriptors_or_memory(tmp_path: Path) -> None:
     wavs = record_phrases(tmp_path / "wavs")
     result = soak(1500, tmp_path / "data", PocketsphinxRecognizer(), wavs, wav_every=10)

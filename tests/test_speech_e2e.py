@@ -57,6 +57,7 @@ def test_phrases_with_words_outside_the_dictionary_are_left_out(recognizer: Pock
     assert heard.text == "start our check in"
 
 
+@pytest.mark.slow
 def test_open_vocabulary_hears_something_like_the_answer(wavs: dict[str, Path]) -> None:
     # A fresh decoder: live CMN carries over from earlier utterances, and open-vocabulary decoding of
     # espeak speech is fragile enough that history changes the words (a known limit, see issue 4).
@@ -64,6 +65,7 @@ def test_open_vocabulary_hears_something_like_the_answer(wavs: dict[str, Path]) 
     assert {"went", "long", "walk", "park"} & set(heard.text.split())
 
 
+@pytest.mark.slow
 def test_spoken_checkin_runs_through_and_is_saved(recognizer: PocketsphinxRecognizer, wavs: dict[str, Path],
                                                   tmp_path: Path) -> None:
     files = [wavs["jazz"], wavs["start"], *(wavs[f"answer{i}"] for i in range(4))]
@@ -82,6 +84,7 @@ def test_spoken_checkin_runs_through_and_is_saved(recognizer: PocketsphinxRecogn
     assert {"walk", "park"} & set((note.partners[0].high or "").split())  # free answers are open vocabulary
 
 
+@pytest.mark.slow
 def test_spoken_stop_keeps_the_answers_so_far(recognizer: PocketsphinxRecognizer, wavs: dict[str, Path],
                                               tmp_path: Path) -> None:
     listener = SpeechListener(WavFilesSource([wavs["start"], wavs["answer0"], wavs["stop"]]), recognizer)
@@ -90,6 +93,7 @@ def test_spoken_stop_keeps_the_answers_so_far(recognizer: PocketsphinxRecognizer
     assert not note.completed and note.partners[0].high and note.partners[0].low is None
 
 
+@pytest.mark.slow
 def test_installed_command_with_wav_files_saves_the_checkin_and_speaks(wavs: dict[str, Path],
                                                                        tmp_path: Path) -> None:
     # The installed command decodes commands with its commands language model, which hears flite's voice
@@ -116,6 +120,7 @@ def test_installed_command_with_wav_files_saves_the_checkin_and_speaks(wavs: dic
         assert first.getnframes() > first.getframerate() // 2  # a real utterance, not an empty file
 
 
+@pytest.mark.slow
 def test_installed_command_hears_a_checkin_with_whisper_and_keeps_the_answers_as_said(tmp_path: Path) -> None:
     """The default engine end to end: flite commands and espeak-ng answers through --wav, Whisper
     transcribing both; what is saved is what was said, with its case and punctuation."""

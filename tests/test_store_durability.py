@@ -44,6 +44,7 @@ def leftovers(folder: Path) -> list[str]:
 # -- crashes and concurrency ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_writer_killed_at_random_moments_never_loses_a_saved_note(tmp_path: Path) -> None:
     stats = crash_rounds(tmp_path, rounds=200, seed=6)
     assert stats.problems == []
@@ -53,6 +54,7 @@ def test_a_writer_killed_at_random_moments_never_loses_a_saved_note(tmp_path: Pa
     assert stats.mid_save > 0, "some kills landed in the middle of a save, leaving a temp file"
 
 
+@pytest.mark.slow
 def test_two_processes_saving_hundreds_of_notes_lose_none(tmp_path: Path) -> None:
     stats = concurrent_writers(tmp_path / "data", per_writer=300)
     assert stats.acked == 600 and stats.lost == 0
@@ -60,6 +62,7 @@ def test_two_processes_saving_hundreds_of_notes_lose_none(tmp_path: Path) -> Non
     assert stats.switches > 0, "the two writers really did interleave"
 
 
+@pytest.mark.slow
 def test_forgetting_from_a_terminal_while_the_assistant_writes(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = NotesStore.in_dir(data)
@@ -285,6 +288,7 @@ def test_no_later_save_is_promised_for_a_newer_versions_file(tmp_path: Path) -> 
     assert session.count("core.save_failed_kept") == session.count("core.save_failed_kept_for_now") == 0
 
 
+@pytest.mark.slow
 def test_the_command_says_what_happened_and_the_next_start_saves(disk: Disk, tmp_path: Path) -> None:
     env = {RECOVERY_DIR_ENV: str(tmp_path / "state")}
     disk.read_only()

@@ -24,6 +24,8 @@ from assistant.understanding.intents import IntentSet
 from assistant.understanding.matcher import IntentMatcher
 from tests.support.eval.corpus import VOICE_SETS, Item, Renderer, items, load_corpus
 
+pytestmark = pytest.mark.slow  # renders and decodes the evaluation set: about a minute
+
 INTENT_STRIDE = 2
 """Every second intent (in file order), its first test sentence: 24 commands."""
 OUT_OF_SCOPE = 12

@@ -53,6 +53,7 @@ def keep(data_dir: Path, settings: Settings) -> None:
     save_settings(data_dir, settings)
 
 
+@pytest.mark.slow
 def test_joe_speaks_a_line_the_recognizer_hears_back(joe: PiperSynthesizer) -> None:
     samples, rate = joe.synthesize("Let's take twenty minutes apart, so your bodies can calm down.")
     assert rate == 22050
@@ -64,6 +65,7 @@ def test_joe_speaks_a_line_the_recognizer_hears_back(joe: PiperSynthesizer) -> N
     assert " ".join(words) == "let's take twenty minutes apart so your bodies can calm down"
 
 
+@pytest.mark.slow
 def test_a_slower_pace_is_longer_and_a_lower_volume_softer(joe: PiperSynthesizer) -> None:
     line = "Breathe in slowly, and out."
     normal, _ = joe.synthesize(line)
@@ -76,6 +78,7 @@ def test_a_slower_pace_is_longer_and_a_lower_volume_softer(joe: PiperSynthesizer
     assert np.abs(slow).max() < np.abs(normal).max() * 0.7
 
 
+@pytest.mark.slow
 def test_a_fixed_line_is_served_from_the_cache_and_a_damaged_file_rewritten(tmp_path: Path) -> None:
     voice = Counting()
     speaker = VoiceSpeaker(voice, WavFileSink(tmp_path / "out"), cache=SpeechCache(tmp_path / "cache"))
@@ -116,6 +119,7 @@ def test_a_new_line_plays_sentence_by_sentence_and_is_not_kept(tmp_path: Path) -
     assert sentences("One. Two? Three!") == ["One.", "Two?", "Three!"]
 
 
+@pytest.mark.slow
 def test_what_the_couple_says_never_reaches_the_cache(tmp_path: Path) -> None:
     session = make_session(tmp_path, ["add an agreement", "no shouting after ten", "yes", "take a note",
                                       "buy the blue paint", "goodbye"])
@@ -134,6 +138,7 @@ def test_what_the_couple_says_never_reaches_the_cache(tmp_path: Path) -> None:
         assert all(SpeechCache.key(voice.settings_key, part) not in kept for part in sentences(line))
 
 
+@pytest.mark.slow
 def test_without_piper_the_system_voice_speaks_and_says_why(tmp_path: Path) -> None:
     save_settings(tmp_path, Settings(partner_one="Sam", partner_two="Alex", voice="nobody"))
     result = subprocess.run([sys.executable, "-m", "assistant", "--text", "--save-speech", str(tmp_path / "out"),
@@ -146,6 +151,7 @@ def test_without_piper_the_system_voice_speaks_and_says_why(tmp_path: Path) -> N
     assert len(list((tmp_path / "out").glob("*.wav"))) == 2
 
 
+@pytest.mark.slow
 def test_speak_slower_and_louder_change_the_config_and_the_next_line(tmp_path: Path) -> None:
     session = make_session(tmp_path, ["speak slower", "louder", "goodbye"])
     session.ctx.settings_keeper = functools.partial(keep, tmp_path)
@@ -177,6 +183,7 @@ def test_setup_keeps_the_voice_pace_and_volume(tmp_path: Path) -> None:
     assert yaml.safe_load((tmp_path / "config.yaml").read_text())["volume"] == 0.6
 
 
+@pytest.mark.slow
 def test_a_line_with_only_a_partners_name_filled_in_is_kept(tmp_path: Path) -> None:
     session = make_session(tmp_path, [])
     voice = Counting()

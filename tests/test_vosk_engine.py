@@ -53,6 +53,7 @@ def test_model_is_a_real_install() -> None:
     assert (KO_MODEL / "am" / "final.mdl").stat().st_size > 1_000_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("speed", SPEEDS)
 @pytest.mark.parametrize("phrase", GRAMMAR)
 def test_grammar_recognizes_each_phrase(ko: VoskRecognizer, speech: Speech,
@@ -62,12 +63,14 @@ def test_grammar_recognizes_each_phrase(ko: VoskRecognizer, speech: Speech,
     assert 0.3 < heard.confidence <= 1.0
 
 
+@pytest.mark.slow
 def test_block_size_does_not_matter(ko: VoskRecognizer, speech: Speech) -> None:
     audio = speech["다음 질문", 150]
     blocks = (160, 320, 4000, audio.size)
     assert {recognize(ko, audio, GRAMMAR, block=b).text for b in blocks} == {"다음 질문"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("speed", SPEEDS)
 @pytest.mark.parametrize("phrase", NOT_IN_GRAMMAR)
 def test_speech_outside_the_grammar_is_a_no_match(ko: VoskRecognizer, speech: Speech,
@@ -75,6 +78,7 @@ def test_speech_outside_the_grammar_is_a_no_match(ko: VoskRecognizer, speech: Sp
     assert recognize(ko, speech[phrase, speed], GRAMMAR) == NOTHING_HEARD
 
 
+@pytest.mark.slow
 def test_open_vocabulary_returns_some_text(ko: VoskRecognizer, speech: Speech) -> None:
     heard = recognize(ko, speech["안녕하세요", 150], None)
     assert heard.text.strip()
@@ -82,6 +86,7 @@ def test_open_vocabulary_returns_some_text(ko: VoskRecognizer, speech: Speech) -
     assert 0.0 < heard.confidence <= 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phrases", [GRAMMAR, None], ids=["grammar", "open"])
 def test_near_silence_is_nothing_heard(ko: VoskRecognizer, phrases: list[str] | None) -> None:
     # Open-vocabulary decoding runs near real time on a small CI machine: keep the audio short.
@@ -96,6 +101,7 @@ def test_grammar_keeps_only_phrases_the_model_can_say(ko: VoskRecognizer) -> Non
     assert ko.usable_phrases(["안녕하세요", "다음, 질문?", "zzyzx 그만"]) is usable  # cached per phrase set
 
 
+@pytest.mark.slow
 def test_grammar_with_no_usable_phrase_falls_back_to_open_vocabulary(
         ko: VoskRecognizer, speech: Speech) -> None:
     assert recognize(ko, speech["안녕하세요", 150], ["zzyzx qwv"]).text

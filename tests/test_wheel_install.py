@@ -37,11 +37,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str
     return venv, wheel, build.stdout + build.stderr + install.stdout + install.stderr
 
 
+@pytest.mark.slow
 def test_building_and_installing_prints_no_warning_of_our_own(installed: tuple[Path, Path, str]) -> None:
     _, _, printed = installed
     assert "BuildBackendWarning" not in printed and "deprecated" not in printed.lower(), printed
 
 
+@pytest.mark.slow
 def test_the_installed_command_runs_a_typed_checkin_away_from_the_checkout(
         installed: tuple[Path, Path, str], tmp_path: Path) -> None:
     venv, _, _ = installed

@@ -53,6 +53,7 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Samples]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("key", "expected"), [
     ("e-break", "we need a break"), ("f-break", "we need a break"),
     ("e-what", "what can you do"), ("f-what", "what can you do"),
@@ -66,6 +67,7 @@ def test_commands_are_transcribed_word_for_word(whisper: WhisperRecognizer, spee
     assert heard.confidence >= 0.5
 
 
+@pytest.mark.slow
 def test_free_answers_are_written_as_said(whisper: WhisperRecognizer, speech: dict[str, Samples]) -> None:
     espeak = whisper.transcribe(with_silence(speech["e-answer"]))
     assert espeak.text == "I got a promotion at work today and we celebrated."  # case and punctuation kept
@@ -92,6 +94,7 @@ def _noises(tmp_path: Path) -> dict[str, Samples]:
     }
 
 
+@pytest.mark.slow
 def test_silence_and_noise_give_no_transcript(whisper: WhisperRecognizer, tmp_path: Path) -> None:
     heard = {name: whisper.transcribe(clip).text for name, clip in _noises(tmp_path).items()}
     assert heard == dict.fromkeys(heard, ""), heard
@@ -190,6 +193,7 @@ def test_a_verified_model_is_not_hashed_again_until_it_changes(tmp_path: Path,
         WhisperModelFiles(folder).verify()
 
 
+@pytest.mark.slow
 def test_auto_hands_over_to_pocketsphinx_when_whisper_is_damaged(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _copy_model(tmp_path / "tiny")
@@ -207,6 +211,7 @@ def test_the_confidence_scale_puts_the_gate_at_one_half() -> None:
     assert gate.confidence(0.0) == 1.0 and gate.confidence(gate.max_no_speech) == 0.5
 
 
+@pytest.mark.slow
 def test_the_couple_hears_when_the_better_hearing_could_not_start(tmp_path: Path) -> None:
     folder = _copy_model(tmp_path / "tiny")
     (folder / "config.json").write_text("{}")
