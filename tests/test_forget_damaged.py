@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from assistant.notes.models import CheckInNote, FreeNote, Goal, NotesFile, PartnerCheckIn
-from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
+from assistant.notes.recovery import RECOVERY_DIR_ENV
+from assistant.notes.store import NotesStore
 from tests.support.disks import holding
 
 SECRET = "the surprise trip to Porto"

@@ -16,7 +16,8 @@ import pytest
 
 from assistant.errors import NotesError
 from assistant.notes.models import FreeNote, NotesFile
-from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
+from assistant.notes.recovery import RECOVERY_DIR_ENV
+from assistant.notes.store import NotesStore
 from tests.support.disks import SECRET, holding, unwritable
 
 OTHER = "water the basil"

@@ -38,7 +38,8 @@ from assistant.notes.models import (
     HugRecord,
     NotesFile,
 )
-from assistant.notes.store import RECOVERY_DIR_ENV, ChangeKept, NotesStore
+from assistant.notes.recovery import RECOVERY_DIR_ENV
+from assistant.notes.store import ChangeKept, NotesStore
 from tests.support.disks import Disk, holding, unwritable
 from tests.support.harness import run_assistant
 

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from assistant.errors import NotesError
 from assistant.notes.models import SCHEMA_VERSION, CheckInNote, FreeNote, NotesFile
-from assistant.notes.store import RECOVERY_DIR_ENV, NotesStore
+from assistant.notes.recovery import RECOVERY_DIR_ENV
+from assistant.notes.store import NotesStore
 from tests.support.disks import Disk
 from tests.support.durability import concurrent_writers, crash_rounds, note
 from tests.support.harness import make_session, run_assistant

@@ -26,56 +26,38 @@ POSIX only (Linux, macOS): the lock is flock(2) and the directory is fsynced.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import glob
-import hashlib
 import json
 import logging
 import os
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from assistant.errors import NotesError
 from assistant.notes.changes import AddNote, Change
+from assistant.notes.folder_lock import FolderLock
 from assistant.notes.models import (
-    NOTE_MODELS,
-    SAVED_CHANGES_KEPT,
     SCHEMA_VERSION,
-    Goal,
     Note,
     NotesFile,
-    RitualLog,
     migrate,
 )
-from assistant.paths import APP_NAME, ensure_private_dir
-from assistant.private_files import append_private, sync_folder, write_private
+from assistant.notes.newer_file import understood_of_newer
+from assistant.notes.reasons import reason
+from assistant.notes.recovery import KeptChanges
+from assistant.private_files import sync_folder, write_private
 
 log = logging.getLogger(__name__)
 
 NOTES_FILE_NAME = "notes.json"
 TEMP_PREFIX = ".notes-"
 TEMP_SUFFIX = ".tmp"
-RECOVERY_DIR_ENV = "TOGETHERLY_RECOVERY_DIR"
-LOCK_TIMEOUT_S = 10.0
-"""A save takes milliseconds; a lock held this long belongs to a stuck process, and we say so."""
 
-_NOTE: TypeAdapter[Note] = TypeAdapter(Note)
-_CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
-
-
-def default_recovery_dir() -> Path:
-    """Where unsaved changes go when the data directory itself cannot take them."""
-    env = os.environ.get(RECOVERY_DIR_ENV)
-    return Path(env) if env else Path(platformdirs.user_state_dir(APP_NAME)) / "recovery"
 
 
 class NotesStore:
@@ -83,12 +65,8 @@ class NotesStore:
                  recovery_dir: Path | None = None) -> None:
         self.path = path
         self._report = report or (lambda message: log.warning("%s", message))
-        self._recovery_dir = recovery_dir
-        self._pending: list[Change] = []
-        """Changes that could not be saved yet, oldest first (also in a recovery file when possible)."""
-        self._thread_lock = threading.RLock()
-        self._lock_fd: int | None = None
-        self._lock_depth = 0
+        self._kept = KeptChanges(path, recovery_dir)
+        self._lock = FolderLock(path.parent, self._remove_stale_temp_files)
         self.moved_aside: list[Path] = []
         """Unreadable notes files this store set aside, in order; the conversation tells the couple."""
 
@@ -107,15 +85,15 @@ class NotesStore:
         A file from a newer Togetherly raises NotesError, unless `allow_newer`: then what this version
         understands of it is returned, for showing only (saving it is refused).
         """
-        with self._locked():
+        with self._lock.held():
             try:
                 notes = self._read(read_only=read_only)
             except _NewerFile as newer:
                 if not allow_newer:
                     raise NotesError(newer.message) from None
                 return self._lenient(newer.data)
-            added = self._fold_recovered(notes)
-            if self._lock_fd is None:
+            added = self._kept.fold_into(notes)
+            if not self._lock.holding:
                 return notes
             if added:
                 try:
@@ -124,7 +102,7 @@ class NotesStore:
                     log.warning("kept changes not saved yet: %s", exc)
                 else:
                     self._recovered_are_saved(added)
-            elif self._pending or any(p.exists() for p in self.recovery_files):
+            elif self._kept.any():
                 self._recovered_are_saved([])  # every one is saved already (before a crash, or by another process)
             return notes
 
@@ -189,20 +167,8 @@ class NotesStore:
         return backup
 
     def _lenient(self, data: dict[str, Any]) -> NotesFile:
-        """What this version understands of a newer file: known entries, unknown fields dropped."""
-        notes, left_out = NotesFile(), 0
-        for raw in _as_list(data.get("notes")):
-            try:
-                notes.notes.append(_NOTE.validate_python(_known_fields(raw, _note_model(raw))))
-            except (ValidationError, TypeError):
-                left_out += 1
-        for raw in _as_list(data.get("goals")):
-            try:
-                notes.goals.append(Goal.model_validate(_known_fields(raw, Goal)))
-            except (ValidationError, TypeError):
-                left_out += 1
-        with suppress(ValidationError, TypeError):
-            notes.rituals = RitualLog.model_validate(_known_fields(data.get("rituals", {}), RitualLog))
+        """What this version understands of a newer file, for showing only."""
+        notes, left_out = understood_of_newer(data)
         self._report(f"The notes file {self.path} is from a newer Togetherly: shown read-only, nothing can be "
                      "saved to it until Togetherly is updated"
                      + (f" ({left_out} of its entries cannot be shown by this version)." if left_out else "."))
@@ -211,9 +177,9 @@ class NotesStore:
     # -- writing --------------------------------------------------------------------------------
     def update(self, change: Callable[[NotesFile], None]) -> NotesFile:
         """Read, change and write back in one step, holding the lock so no other process interleaves."""
-        with self._locked(create=True):
+        with self._lock.held(create=True):
             notes = self._load_for_writing()
-            added = self._fold_recovered(notes)  # before the change, so forgetting a kept note works too
+            added = self._kept.fold_into(notes)  # before the change, so forgetting a kept note works too
             change(notes)
             self._write(notes)
             self._recovered_are_saved(added)
@@ -230,10 +196,10 @@ class NotesStore:
         except NotesError as exc:
             retried = not isinstance(exc, _RefusedNewer)  # a newer file stays refused until Togetherly is updated
             try:
-                with self._locked():  # so a concurrent save cannot fold and delete the file mid-append
-                    kept_in = self._keep(change, durable=retried)
+                with self._lock.held():  # so a concurrent save cannot fold and delete the file mid-append
+                    kept_in = self._kept.keep(change, durable=retried)
             except NotesError:  # the lock is out of reach too: keep it all the same
-                kept_in = self._keep(change, durable=retried)
+                kept_in = self._kept.keep(change, durable=retried)
             where = f"in {kept_in}" if kept_in else "in memory until Togetherly is closed"
             later = " and will be saved as soon as saving works again" if retried else ", but cannot be saved to it"
             raise ChangeKept(f"{exc} The {change.noun} was not saved yet; it is kept {where}{later}.",
@@ -245,9 +211,9 @@ class NotesStore:
 
     def save(self, notes: NotesFile) -> None:
         """Write `notes` as the whole file (with any kept notes), atomically; never over a newer file."""
-        with self._locked(create=True):
+        with self._lock.held(create=True):
             self._load_for_writing()  # a damaged file is moved aside, an old one backed up, a newer one refused
-            added = self._fold_recovered(notes)
+            added = self._kept.fold_into(notes)
             self._write(notes)
             self._recovered_are_saved(added)
 
@@ -263,7 +229,7 @@ class NotesStore:
         try:
             write_private(self.path, data, temp_prefix=TEMP_PREFIX)
         except OSError as exc:
-            raise NotesError(f"Cannot save notes to {self.path}: {_reason(exc)}.") from exc
+            raise NotesError(f"Cannot save notes to {self.path}: {reason(exc)}.") from exc
 
     def _move_aside(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
@@ -277,7 +243,7 @@ class NotesStore:
             target.chmod(0o600)
         except OSError as exc:  # cannot move it: leave it exactly as it is, and write nothing over it
             raise NotesError(f"The notes file {self.path} could not be read and could not be moved aside "
-                             f"({_reason(exc)}); it was left untouched.") from exc
+                             f"({reason(exc)}); it was left untouched.") from exc
         return target
 
     # -- copies beside the notes (forgetting must reach them too) ---------------------------------
@@ -291,11 +257,11 @@ class NotesStore:
 
     def rewrite_copy(self, copy: Path, data: bytes) -> None:
         """Replace a set-aside file's content with `data` (forgetting part of it), in one step, mode 0600."""
-        with self._locked(create=True):
+        with self._lock.held(create=True):
             try:
                 write_private(copy, data, temp_prefix=TEMP_PREFIX)
             except OSError as exc:
-                raise NotesError(f"Cannot change {copy}: {_reason(exc)}.") from exc
+                raise NotesError(f"Cannot change {copy}: {reason(exc)}.") from exc
 
     def read_backup(self, backup: Path) -> NotesFile | None:
         """A backup as this version understands it; None when it cannot be read."""
@@ -310,7 +276,7 @@ class NotesStore:
     def forget_in_backup(self, backup: Path, change: Callable[[NotesFile], object]) -> int:
         """Remove from `backup` the entries `change` removes from what it holds, keeping its own format
         (it stays a true copy of the older file, minus those entries). How many were removed."""
-        with self._locked(create=True):
+        with self._lock.held(create=True):
             before = self.read_backup(backup)
             if before is None:
                 return 0
@@ -327,131 +293,33 @@ class NotesStore:
                 write_private(backup, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"),
                               temp_prefix=TEMP_PREFIX)
             except OSError as exc:
-                raise NotesError(f"Cannot change the backup {backup}: {_reason(exc)}.") from exc
+                raise NotesError(f"Cannot change the backup {backup}: {reason(exc)}.") from exc
             return len(gone)
 
     def delete_copies(self, copies: list[Path]) -> None:
         """Delete backups or set-aside files for good (forgetting everything)."""
-        with self._locked(create=True):
+        with self._lock.held(create=True):
             for copy in copies:
                 try:
                     copy.unlink(missing_ok=True)
                 except OSError as exc:
-                    raise NotesError(f"Cannot delete {copy}: {_reason(exc)}.") from exc
+                    raise NotesError(f"Cannot delete {copy}: {reason(exc)}.") from exc
             with suppress(OSError):
                 sync_folder(self.path.parent)
 
     # -- keeping changes that could not be saved --------------------------------------------------
     @property
     def recovery_files(self) -> tuple[Path, Path]:
-        """Beside the notes first; the fallback folder when the data directory cannot be written."""
-        key = hashlib.sha256(str(self.path.absolute()).encode()).hexdigest()[:12]
-        fallback = self._recovery_dir or default_recovery_dir()
-        return (self.path.with_name(f"{self.path.stem}.recovery.jsonl"),
-                fallback / f"{self.path.stem}-{key}.recovery.jsonl")
-
-    def _keep(self, change: Change, *, durable: bool) -> Path | None:
-        """Keep `change` in memory and, if `durable`, in the first recovery file that takes it (returned)."""
-        if all(c.change_id != change.change_id for c in self._pending):
-            self._pending.append(change)
-        if durable:
-            line = change.model_dump_json().encode("utf-8") + b"\n"
-            for index, target in enumerate(self.recovery_files):
-                try:
-                    if index == 1:
-                        ensure_private_dir(target.parent)
-                    append_private(target, line)
-                except OSError as exc:
-                    log.warning("cannot keep an unsaved %s in %s: %s", change.noun, target, _reason(exc))
-                    continue
-                return target
-        return None
-
-    def _fold_recovered(self, notes: NotesFile) -> list[Change]:
-        """Apply the kept changes `notes` has not seen yet (by id), noting their ids; those applied."""
-        seen = set(notes.saved_changes)
-        applied: list[Change] = []
-        for change in [*self._pending, *self._read_recovery_files()]:
-            if change.change_id not in seen:
-                change.model_copy(deep=True).apply(notes)  # the kept copy stays as it was
-                seen.add(change.change_id)
-                notes.saved_changes.append(change.change_id)
-                applied.append(change)
-        del notes.saved_changes[:-SAVED_CHANGES_KEPT]
-        return applied
-
-    def _read_recovery_files(self) -> list[Change]:
-        out: list[Change] = []
-        for target in self.recovery_files:
-            try:
-                lines = target.read_bytes().splitlines()
-            except OSError:
-                continue
-            for line in lines:
-                # A line cut short by a crash mid-append is skipped; every whole line is a change.
-                with suppress(ValidationError, ValueError):
-                    out.append(_recovered(line))
-        return out
+        """Where changes that could not be saved are kept (`assistant.notes.recovery`)."""
+        return self._kept.files
 
     def _recovered_are_saved(self, applied: list[Change]) -> None:
         """After a successful write: kept changes are in the notes file now, so their copies go."""
-        self._pending.clear()
-        for target in self.recovery_files:
-            try:
-                target.unlink(missing_ok=True)
-            except OSError as exc:  # harmless: the notes file lists their ids, so none is applied twice
-                log.warning("cannot remove %s: %s", target, _reason(exc))
+        self._kept.saved()
         if applied:
             what = "note" if all(isinstance(c, AddNote) for c in applied) else "change"
             self._report(f"{len(applied)} {what}(s) that could not be saved earlier are now saved in "
                          f"{self.path.name}.")
-
-    # -- the inter-process lock -----------------------------------------------------------------
-    @contextmanager
-    def _locked(self, *, create: bool = False) -> Iterator[None]:
-        """Hold an exclusive lock on the data directory (re-entrant within this store).
-
-        fcntl.flock on the directory itself rather than a lock file (or the filelock library): nothing
-        extra is left in the folder, it works on a read-only disk, and the kernel drops it when a process
-        dies, even by SIGKILL, so a crash can never leave a stale lock.
-        """
-        with self._thread_lock:
-            if self._lock_depth == 0:
-                self._lock_fd = self._acquire(create)
-                if self._lock_fd is not None:
-                    self._remove_stale_temp_files()
-            self._lock_depth += 1
-            try:
-                yield
-            finally:
-                self._lock_depth -= 1
-                if self._lock_depth == 0 and self._lock_fd is not None:
-                    os.close(self._lock_fd)  # releases the lock
-                    self._lock_fd = None
-
-    def _acquire(self, create: bool) -> int | None:
-        directory = self.path.parent
-        try:
-            if create:
-                ensure_private_dir(directory)
-            fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        except FileNotFoundError:
-            if create:
-                raise NotesError(f"Cannot create the notes folder {directory}.") from None
-            return None  # nothing stored yet, nothing to guard; reading creates nothing
-        except OSError as exc:
-            raise NotesError(f"Cannot use the notes folder {directory}: {_reason(exc)}.") from exc
-        deadline = time.monotonic() + LOCK_TIMEOUT_S
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return fd
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    os.close(fd)
-                    raise NotesError(f"Another Togetherly has been holding the notes in {directory} for over "
-                                     f"{LOCK_TIMEOUT_S:.0f} seconds; is one stuck?") from None
-                time.sleep(0.005)
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files of writers that died mid-save. Holding the lock, no writer can be mid-save now."""
@@ -488,26 +356,6 @@ class _RefusedNewer(NotesError):
     """Saving refused because the file is from a newer version (not an I/O failure)."""
 
 
-def _recovered(line: bytes) -> Change:
-    """One line of a recovery file: a change; a bare note (as earlier versions kept them) is a note to add."""
-    try:
-        return _CHANGE.validate_json(line)
-    except ValidationError:
-        note = _NOTE.validate_json(line)
-        return AddNote(change_id=f"note-{note.id}", note=note)
-
-
-def _reason(exc: OSError) -> str:
-    """The failure in plain words, for the couple; never any note text."""
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno == errno.EROFS:
-        return "the disk is read-only"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    return exc.strerror or str(exc)
-
-
 def _schema_version(data: object) -> int:
     """The notes file's schema version; _WrongShape when it holds none this program could have written (a
     newer one is for the caller to refuse)."""
@@ -518,23 +366,3 @@ def _schema_version(data: object) -> int:
     if version < 1:
         raise _WrongShape("schema_version is not a version this program ever wrote")
     return version
-
-
-def _as_list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-_NOTE_KINDS: dict[object, type[BaseModel]] = {model.model_fields["kind"].default: model for model in NOTE_MODELS}
-"""A note's model by its `kind`, to keep the fields it knows from a newer file."""
-
-
-def _note_model(raw: object) -> type[BaseModel] | None:
-    kind = raw.get("kind") if isinstance(raw, dict) else None
-    return _NOTE_KINDS.get(kind) if isinstance(kind, str) else None
-
-
-def _known_fields(raw: object, model: type[BaseModel] | None) -> object:
-    """`raw` without the fields `model` does not know (a newer version may have added some)."""
-    if model is None or not isinstance(raw, dict):
-        return raw
-    return {k: v for k, v in raw.items() if k in model.model_fields}
