@@ -6,19 +6,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant import paths
-from assistant.errors import TogetherlyError
-from assistant.notes.models import NotesFile
-from assistant.notes.store import NotesStore
-
-if TYPE_CHECKING:
-    from assistant.notes.query import DamagedForget, EntryFilter, Selection
-
-
-
 from assistant.cli.output import report as _report
+from assistant.errors import TogetherlyError
+from assistant.notes.damaged import DamagedForget, chosen_in_damaged, forget_in_damaged, private_texts
+from assistant.notes.models import NotesFile
+from assistant.notes.query import (
+    EntryFilter,
+    Selection,
+    describe_entries,
+    forget_ids,
+    forget_selection,
+    select,
+    unknown_ids,
+)
+from assistant.notes.store import NotesStore
 
 
 def forget_notes(data_dir: Path | None, where: EntryFilter, ids: list[str], confirmed: bool) -> int:
@@ -32,15 +35,6 @@ def forget_notes(data_dir: Path | None, where: EntryFilter, ids: list[str], conf
     tell what it said, the file is deleted whole. Forgetting everything (`--forget-all`, no filter)
     deletes those files.
     """
-    from assistant.notes.query import (  # noqa: PLC0415
-        Selection,
-        describe_entries,
-        forget_ids,
-        forget_selection,
-        select,
-        unknown_ids,
-    )
-
     store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
     kept = [p for p in store.recovery_files if p.exists()]
     current = store.load()  # saves changes kept from a failed save into the file, then removes their copies
@@ -127,8 +121,6 @@ def _plan_damaged(asides: dict[Path, str], selections: list[Selection], wanted: 
                   where: EntryFilter) -> dict[Path, DamagedForget]:
     """What forgetting takes out of each file set aside as unreadable (`asides`: their raw text).
     `selections`: the entries being forgotten, as each readable copy holds them."""
-    from assistant.notes.query import chosen_in_damaged, forget_in_damaged, private_texts  # noqa: PLC0415
-
     # What the forgotten entries said, from every copy that can be read, to find it in damaged ones too.
     words: set[str] = set()
     known: set[str] = set()

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from assistant import paths
 from assistant.errors import TogetherlyError
+from assistant.understanding.intents import IntentSet
+from assistant.understanding.matcher import IntentMatcher, find_collisions
 
 if TYPE_CHECKING:
     pass
@@ -18,9 +20,6 @@ if TYPE_CHECKING:
 
 
 def intents_tool(action: str, names: list[str]) -> int:
-    from assistant.understanding.intents import IntentSet  # noqa: PLC0415
-    from assistant.understanding.matcher import IntentMatcher, find_collisions  # noqa: PLC0415
-
     intents = IntentSet.load_dir(paths.language_dir())
     if action == "sample":
         unknown = [n for n in names if n not in intents]

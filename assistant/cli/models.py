@@ -7,8 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import paths
+from assistant.audio.sources import list_devices
 from assistant.config import Settings, load_settings
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, ModelError
+from assistant.hearing.engines import choose_vosk_model
+from assistant.hearing.engines.whisper_model import WhisperModelFiles
+from assistant.hearing.model_manager import catalog, download_model, list_models
 
 if TYPE_CHECKING:
     pass
@@ -18,25 +22,16 @@ if TYPE_CHECKING:
 
 
 def devices() -> int:
-    from assistant.audio.sources import list_devices  # noqa: PLC0415
-
     print(list_devices())
     return 0
 
 
 def models_download(name: str | None, models_dir: Path | None, url: str | None, sha256: str | None) -> int:
-    from assistant.hearing.model_manager import download_model  # noqa: PLC0415
-
     download_model(name, paths.models_dir(models_dir), url=url, sha256=sha256, out=sys.stderr)
     return 0
 
 
 def models_list(models_dir: Path | None, data_dir: Path | None = None) -> int:
-    from assistant.errors import ModelError  # noqa: PLC0415
-    from assistant.hearing.engines import choose_vosk_model  # noqa: PLC0415
-    from assistant.hearing.engines.whisper_model import WhisperModelFiles  # noqa: PLC0415
-    from assistant.hearing.model_manager import catalog, list_models  # noqa: PLC0415
-
     directory = paths.models_dir(models_dir)
     try:
         settings = load_settings(paths.data_dir(data_dir))

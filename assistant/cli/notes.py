@@ -17,13 +17,16 @@ if TYPE_CHECKING:
 
 
 
+from datetime import datetime
+
+from assistant.cli.forget import forget_notes
 from assistant.cli.output import report as _report
+from assistant.dialogue.decks import question_texts
+from assistant.notes.query import EntryFilter, describe_entries, export, favourite_text, select
 
 
 def notes(args: argparse.Namespace) -> int:
     """`togetherly notes`: list (filtered), export, or forget entries."""
-    from assistant.notes.query import EntryFilter  # noqa: PLC0415
-
     if args.since and args.until and args.since > args.until:
         raise TogetherlyError(f"--since {args.since} is after --until {args.until}: nothing could match")
     where = EntryFilter(frozenset(args.kind) if args.kind else None, args.since, args.until)
@@ -31,8 +34,6 @@ def notes(args: argparse.Namespace) -> int:
         raise TogetherlyError("--forget takes ids only; to forget by kind or date use --forget-all with "
                               "--kind/--since/--until")
     if args.forget or args.forget_all:
-        from assistant.cli.forget import forget_notes  # noqa: PLC0415 - only when forgetting
-
         return forget_notes(args.data_dir, where, args.forget or [], args.yes)
     if args.yes:
         raise TogetherlyError("--yes confirms --forget or --forget-all; on its own it does nothing")
@@ -42,14 +43,10 @@ def notes(args: argparse.Namespace) -> int:
 
 
 def _question_texts(data_dir: Path) -> dict[str, str]:
-    from assistant.dialogue.decks import question_texts  # noqa: PLC0415
-
     return question_texts(paths.language_dir() / "decks", data_dir / "decks")
 
 
 def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None = None) -> int:
-    from assistant.notes.query import EntryFilter, select  # noqa: PLC0415
-
     where = where or EntryFilter()
     store = NotesStore.in_dir(paths.data_dir(data_dir), report=_report)
     notes = store.load(allow_newer=True, read_only=True)  # a listing changes nothing, even a damaged file
@@ -69,8 +66,6 @@ def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None =
     for goal in chosen.goals:
         print(listed_goal(goal))
     if where.is_everything and notes.rituals.favourite_questions:
-        from assistant.notes.query import favourite_text  # noqa: PLC0415
-
         questions = _question_texts(paths.data_dir(data_dir))
         print("Favourite questions:")
         for question in notes.rituals.favourite_questions:
@@ -79,10 +74,6 @@ def show_notes(data_dir: Path | None, as_json: bool, where: EntryFilter | None =
 
 
 def export_notes(data_dir: Path | None, where: EntryFilter, path: Path, *, force: bool = False) -> int:
-    from datetime import datetime  # noqa: PLC0415
-
-    from assistant.notes.query import describe_entries, export  # noqa: PLC0415
-
     if path.is_dir():
         raise TogetherlyError(f"{path} is a folder: give the export a file name, e.g. {path / 'our-notes.md'}")
     if path.exists() and not force:

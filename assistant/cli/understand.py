@@ -19,8 +19,11 @@ from assistant.audio.endpointer import FRAME_SAMPLES
 from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.cli.output import report as _report
 from assistant.dialogue.policy import confirmation_key, gate
+from assistant.dialogue.states import listening_states
 from assistant.errors import TogetherlyError
+from assistant.hearing.engines import create_recognizer
 from assistant.hearing.recognizer import Recognizer
+from assistant.understanding.intents import IntentSet
 from assistant.understanding.matcher import IntentMatcher
 
 
@@ -88,12 +91,6 @@ class Understander:
 
 def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: Path | None,
                models_dir: Path | None) -> int:
-    from assistant.cli.understand import Understander  # noqa: PLC0415
-    from assistant.dialogue.states import listening_states  # noqa: PLC0415
-    from assistant.hearing.engines import create_recognizer  # noqa: PLC0415
-    from assistant.understanding.intents import IntentSet  # noqa: PLC0415
-    from assistant.understanding.matcher import IntentMatcher  # noqa: PLC0415
-
     if bool(wavs) == text:
         raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
     matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))  # as the live loop
