@@ -250,8 +250,9 @@ class SpeechListener:
                  command_endpointing: EndpointerSettings = COMMAND_ENDPOINTING,
                  answer_endpointing: EndpointerSettings = ANSWER_ENDPOINTING) -> None:
         self.source = source
-        self.endpointing = {True: command_endpointing, False: answer_endpointing}
-        """Where a command (True) and a free answer (False) end; the benchmarks compare settings here."""
+        self.command_endpointing = command_endpointing
+        """Where a command ends (the benchmarks compare settings here)."""
+        self.answer_endpointing = answer_endpointing
         self.paraphrases = paraphrases
         """The matcher understands paraphrases: commands are decoded with the engine's commands language
         model, where it has one, rather than the exact phrases (`Recognizer.start`)."""
@@ -294,7 +295,7 @@ class SpeechListener:
         self.source.drain()
         self._skip_owed_silence(request.deadline)
         command = request.mode is ListenMode.COMMAND
-        settings = self.endpointing[command]
+        settings = self.command_endpointing if command else self.answer_endpointing
         endpointer = Endpointer(settings, self.detector)
         early = EarlyEnd(complete_commands(request.phrases, request.meanings), settings.early_silence_s) \
             if command and settings.early_silence_s is not None else None

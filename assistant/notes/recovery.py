@@ -51,7 +51,8 @@ class KeptChanges:
         fallback = self._recovery_dir or default_recovery_dir()
         return (path.with_name(f"{path.stem}.recovery.jsonl"), fallback / f"{path.stem}-{key}.recovery.jsonl")
 
-    def any(self) -> bool:
+    def waiting(self) -> bool:
+        """Whether any change is kept, in memory or in a recovery file."""
         return bool(self.pending) or any(p.exists() for p in self.files)
 
     def keep(self, change: Change, *, durable: bool) -> Path | None:

@@ -102,7 +102,7 @@ class NotesStore:
                     log.warning("kept changes not saved yet: %s", exc)
                 else:
                     self._recovered_are_saved(added)
-            elif self._kept.any():
+            elif self._kept.waiting():
                 self._recovered_are_saved([])  # every one is saved already (before a crash, or by another process)
             return notes
 
