@@ -240,7 +240,8 @@ def bench_turn(recognizer: Recognizer, work: Path, repeats: int, *, realtime: bo
     from assistant.audio.sources import LEAD_IN_SECONDS, MIC_BLOCK_SECONDS, WavFilesSource  # noqa: PLC0415
     from assistant.clock import ManualClock  # noqa: PLC0415
     from assistant.dialogue.responses import Responses  # noqa: PLC0415
-    from assistant.hearing.listener import SpeechListener, command_request  # noqa: PLC0415
+    from assistant.hearing.requests import command_request  # noqa: PLC0415
+    from assistant.hearing.speech_listener import SpeechListener  # noqa: PLC0415
     from assistant.voice.synthesis import Pyttsx3Synthesizer  # noqa: PLC0415
 
     intents = IntentSet.load_dir(language_dir())
@@ -295,7 +296,7 @@ def bench_listening(work: Path, lines: int = 50) -> list[list[str]]:
 
     from assistant.dialogue.responses import Responses  # noqa: PLC0415
     from assistant.hearing.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
-    from assistant.understanding.intents import spell_digits  # noqa: PLC0415
+    from assistant.understanding.numbers import spell_digits  # noqa: PLC0415
     from tests.support.speech_fixtures import synthesize_piper  # noqa: PLC0415
 
     responses = Responses.load_dir(language_dir() / "responses")
@@ -334,7 +335,8 @@ def bench_early_end(work: Path) -> list[list[str]]:
     import dataclasses  # noqa: PLC0415
 
     from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: PLC0415
-    from assistant.hearing.listener import SpeechListener, command_request  # noqa: PLC0415
+    from assistant.hearing.requests import command_request  # noqa: PLC0415
+    from assistant.hearing.speech_listener import SpeechListener  # noqa: PLC0415
     from tests.support.eval.corpus import items, load_corpus  # noqa: PLC0415
     from tests.support.eval.noise import babble, mix_at_snr, pink_noise  # noqa: PLC0415
 

@@ -22,7 +22,7 @@ from assistant.audio.sinks import WavFileSink
 from assistant.config import Settings, save_settings
 from assistant.errors import AudioDeviceError
 from assistant.hearing.engines.whisper_engine import WhisperRecognizer
-from assistant.understanding.intents import spell_digits
+from assistant.understanding.numbers import spell_digits
 from assistant.voice.piper import PiperSynthesizer
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker, sentences
 from assistant.voice.speech_cache import SpeechCache

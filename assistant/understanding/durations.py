@@ -7,7 +7,7 @@ Read from what was heard (normalized words, numbers as words), never from the ne
 
 from __future__ import annotations
 
-from assistant.understanding.intents import read_numbers
+from assistant.understanding.numbers import read_numbers
 
 UNITS = {"second": 1, "seconds": 1, "sec": 1, "secs": 1, "minute": 60, "minutes": 60, "min": 60, "mins": 60,
          "hour": 3600, "hours": 3600}

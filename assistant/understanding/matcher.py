@@ -13,7 +13,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from assistant.understanding.classifier import IntentClassifier
-from assistant.understanding.intents import IntentSet, Phrase, Slots, read_numbers, spell_digits
+from assistant.understanding.intents import IntentSet, Phrase, Slots
+from assistant.understanding.numbers import read_numbers, spell_digits
 
 MAX_PARAPHRASE_WORDS = 20
 """Longer than this is not a command however it reads (talk, a monologue, the radio): no paraphrase guess."""
