@@ -21,7 +21,7 @@ from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.flows import default_flows
 from assistant.dialogue.responses import Responses
 from assistant.dialogue.runner import Assistant
-from assistant.hearing.listener import Listener
+from assistant.hearing.requests import Listener
 from assistant.notes.store import NotesStore
 from assistant.understanding.intents import IntentSet
 from assistant.understanding.matcher import IntentMatcher

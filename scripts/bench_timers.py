@@ -41,7 +41,9 @@ from assistant.clock import SystemClock
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.flows.hug_timer import COMMANDS, HugTimerFlow
-from assistant.hearing.listener import Listener, SpeechListener, TextListener
+from assistant.hearing.requests import Listener
+from assistant.hearing.speech_listener import SpeechListener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.store import NotesStore
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
 from assistant.voice.synthesis import Pyttsx3Synthesizer

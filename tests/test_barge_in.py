@@ -16,7 +16,8 @@ from assistant.audio.sinks import Playback
 from assistant.dialogue.conversation import FlowCancelled
 from assistant.hearing.barge_in import BargeInMonitor, EchoCanceller, barge_in_phrases
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener
+from assistant.hearing.requests import ListenMode, ListenRequest
+from assistant.hearing.speech_listener import SpeechListener
 from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker

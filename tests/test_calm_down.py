@@ -21,7 +21,8 @@ from assistant.clock import ManualClock
 from assistant.config import Settings
 from assistant.dialogue.flows.calm_down import BREATH, BREATH_ROUNDS, AgreementsFlow, CalmDownFlow
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import SpeechListener, TextListener
+from assistant.hearing.speech_listener import SpeechListener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.models import SCHEMA_VERSION, BreakRecord
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
 from assistant.voice.synthesis import Pyttsx3Synthesizer

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from assistant.clock import ManualClock
-from assistant.hearing.listener import TextListener
+from assistant.hearing.text_listener import TextListener
 from tests.support.harness import Session, run_assistant
 
 

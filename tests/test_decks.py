@@ -20,7 +20,7 @@ from assistant.dialogue.decks import (
     next_question,
     record_asked,
 )
-from assistant.dialogue.flows.question_game import shipped_decks_dir
+from assistant.dialogue.flows.deck_shelf import shipped_decks_dir
 from assistant.errors import DataFileError
 
 SHIPPED = DeckLibrary.load_dir(shipped_decks_dir())

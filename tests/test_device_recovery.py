@@ -19,7 +19,8 @@ from assistant.audio.sinks import WavFileSink
 from assistant.clock import ManualClock
 from assistant.errors import AudioDeviceError
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener
+from assistant.hearing.requests import ListenMode, ListenRequest
+from assistant.hearing.speech_listener import SpeechListener
 from assistant.voice.speaker import VoiceSpeaker
 from assistant.voice.synthesis import Pyttsx3Synthesizer
 from tests.support.speech_fixtures import synthesize

@@ -15,15 +15,10 @@ from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read
 from assistant.audio.sources import WavFilesSource
 from assistant.audio.vad import EnergyDetector, SpeechDetector, WebRtcDetector
 from assistant.clock import ManualClock
+from assistant.hearing.early_end import CompleteCommands, EarlyEnd
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import (
-    CompleteCommands,
-    EarlyEnd,
-    ListenMode,
-    ListenRequest,
-    SpeechListener,
-    command_request,
-)
+from assistant.hearing.requests import ListenMode, ListenRequest, Meaning, command_request
+from assistant.hearing.speech_listener import SpeechListener
 from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet
 from tests.support.eval.noise import mix_at_snr, pink_noise
@@ -131,7 +126,7 @@ def test_a_command_that_could_still_become_another_waits_the_full_window(
         recognizer: PocketsphinxRecognizer, start_command: tuple[Samples, float]) -> None:
     # "... tomorrow" would mean something else: only the full window can tell the person has finished.
     request = ListenRequest(ListenMode.COMMAND, ("start our check in", "start our check in tomorrow"),
-                            meanings=("now", "later"))
+                            meanings=(Meaning("now"), Meaning("later")))
     text, ended = heard_after(recognizer, start_command[0], request)
     assert text == "start our check in"
     assert ended >= start_command[1] + COMMAND_ENDPOINTING.trailing_silence_s
@@ -142,21 +137,28 @@ def test_in_a_noisy_room_commands_wait_the_full_window(recognizer: PocketsphinxR
     # With noise 20 dB under the voice, quiet syllables pass for silence: an early end could cut words.
     signal, end = start_command
     noisy = mix_at_snr(signal, pink_noise(signal.size, seed=8), snr_db=20)
-    request = ListenRequest(ListenMode.COMMAND, ("start our check in", "stop"), meanings=("start", "stop"))
+    request = ListenRequest(ListenMode.COMMAND, ("start our check in", "stop"),
+                            meanings=(Meaning("start"), Meaning("stop")))
     _, ended = heard_after(recognizer, noisy, request)
     assert ended >= end + COMMAND_ENDPOINTING.trailing_silence_s - 0.06
 
 
 def test_which_partial_hypotheses_are_whole_commands() -> None:
+    stop, next_, review, skip, hug = (Meaning(name) for name in ("stop", "next", "review", "skip", "hug"))
     commands = CompleteCommands(("stop", "stop that", "next", "next week", "skip", "skip", "hug"),
-                                ("stop", "stop", "next", "review", "skip", "skip", "hug"))
-    assert commands.meaning("stop") == "stop"  # "stop that" would mean the same
-    assert commands.meaning("Stop That") == "stop"
+                                (stop, stop, next_, review, skip, skip, hug))
+    assert commands.meaning("stop") == stop  # "stop that" would mean the same
+    assert commands.meaning("Stop That") == stop
     assert commands.meaning("next") is None  # it could still become "next week"
-    assert commands.meaning("next week") == "review"
-    assert commands.meaning("skip") == "skip"  # the same phrase twice, one meaning
+    assert commands.meaning("next week") == review
+    assert commands.meaning("skip") == skip  # the same phrase twice, one meaning
     assert commands.meaning("stop the") is None and commands.meaning("") is None
-    ambiguous = CompleteCommands(("hug", "hug"), ("hug_timer", "kiss_timer"))
+    ambiguous = CompleteCommands(("hug", "hug"), (Meaning("hug_timer"), Meaning("kiss_timer")))
+    # The same intent with other slot values is another command: "hug" could still become "hug for ten".
+    hug_for_ten = Meaning("hug_timer", (("seconds", 10),))
+    timers = CompleteCommands(("hug", "hug for ten"), (Meaning("hug_timer"), hug_for_ten))
+    assert timers.meaning("hug") is None
+    assert timers.meaning("hug for ten") == hug_for_ten
     assert ambiguous.meaning("hug") is None
     # Without meanings every phrase is its own: a phrase that begins a longer one is never whole.
     assert CompleteCommands(("stop", "stop that")).meaning("stop") is None

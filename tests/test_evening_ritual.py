@@ -16,7 +16,8 @@ from assistant.clock import ManualClock
 from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import SpeechListener, TextListener
+from assistant.hearing.speech_listener import SpeechListener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.models import AppreciationNote, CheckInNote, NotesFile
 from tests.support.harness import Session, run_assistant
 from tests.support.speech_fixtures import synthesize

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from assistant.config import Settings, load_settings, save_settings
-from assistant.dialogue.conversation import sentence_case
 from assistant.dialogue.flows.names import parse_names
+from assistant.dialogue.spoken_text import sentence_case
 from tests.support.harness import Session, make_session
 
 UNNAMED = Settings()

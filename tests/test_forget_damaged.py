@@ -42,7 +42,7 @@ def set_aside(data: Path, damaged: bytes) -> Path:
     (data / "notes.json").write_bytes(damaged)
     store = NotesStore.in_dir(data, lambda _: None)
     store.load()
-    [aside] = store.set_aside()
+    [aside] = store.copies.set_aside()
     assert aside.read_bytes() == damaged
     return aside
 

@@ -44,7 +44,7 @@ def upgraded(tmp_path: Path) -> Path:
         {"kind": "note", "id": "secret000001", "created_at": at(2), "text": SECRET},
         {"kind": "note", "id": "other0000002", "created_at": at(3), "text": OTHER}]}))
     assert len(NotesStore.in_dir(data).load().notes) == 2
-    assert [p.name for p in NotesStore.in_dir(data).backups()] == ["notes.json.v1.bak"]
+    assert [p.name for p in NotesStore.in_dir(data).copies.backups()] == ["notes.json.v1.bak"]
     return data
 
 
@@ -98,7 +98,7 @@ def test_unreadable_files_set_aside_are_searched_and_deleted_whole_only_by_forge
     (data / "notes.json").write_text('{"schema_version": 2, "notes": [{"text": "' + SECRET + '"')  # cut short
     store = NotesStore.in_dir(data)
     store.add(FreeNote(id="other0000002", created_at=datetime.now().astimezone(), text=OTHER))
-    [aside] = store.set_aside()
+    [aside] = store.copies.set_aside()
     assert holding(data) == [aside.name]
 
     result = togetherly(data, tmp_path / "state", "--forget", "other0000002", "--yes")

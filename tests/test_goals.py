@@ -11,7 +11,7 @@ from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock
 from assistant.dialogue.flows.goals import ReviewGoalsFlow, SetGoalFlow, add_months, reminder_due
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import SpeechListener
+from assistant.hearing.speech_listener import SpeechListener
 from assistant.notes.models import Goal, NotesFile
 from tests.support.harness import Session, make_session, run_assistant
 from tests.support.speech_fixtures import synthesize

@@ -23,7 +23,8 @@ from assistant.clock import ManualClock
 from assistant.dialogue.flows.hug_timer import HugTimerFlow
 from assistant.errors import DataFileError
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import SpeechListener, TextListener
+from assistant.hearing.speech_listener import SpeechListener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.models import HugRecord
 from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet, load_intent_file

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant import downloads
 from assistant.errors import ModelError
-from assistant.hearing import model_manager
 from assistant.hearing.model_manager import (
     download_model,
     find_vosk_model,
@@ -223,7 +223,7 @@ def test_truncated_download_is_rejected(server: Server, tmp_path: Path) -> None:
 
 
 def test_stalled_server_times_out(server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(model_manager, "TIMEOUT_S", 0.3)
+    monkeypatch.setattr(downloads, "TIMEOUT_S", 0.3)
     message = download_fails(tmp_path, server.serve("/slow.zip", MODEL_ZIP, stall_s=1.0))
     assert "timed out" in message
     assert "try again" in message
@@ -294,11 +294,11 @@ def test_size_differing_from_the_catalog_is_rejected(server: Server, tmp_path: P
     url = server.serve("/tiny.zip", MODEL_ZIP)
     part = tmp_path / "x.part"
     with pytest.raises(ModelError, match=r"server offers \d+ bytes but the catalog expects 123"):
-        model_manager._fetch(url, part, 123, "small-en-us", io.StringIO())
+        downloads.fetch(url, part, 123, "small-en-us", io.StringIO())
     # Without a Content-Length the excess is only seen while reading: stop there, don't fill the disk.
     url = server.serve("/endless.zip", MODEL_ZIP, length=None)
     with pytest.raises(ModelError, match="more than the expected 100000 bytes"):
-        model_manager._fetch(url, part, 100_000, "small-en-us", io.StringIO())
+        downloads.fetch(url, part, 100_000, "small-en-us", io.StringIO())
 
 
 # --- catalog and listing ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.clock import ManualClock
 from assistant.config import Settings
-from assistant.hearing.listener import TextListener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.changes import AddFavourite, RecordHug
 from assistant.notes.models import BreakRecord, HugRecord
 from assistant.notes.store import NotesStore

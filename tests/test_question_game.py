@@ -10,9 +10,10 @@ import pytest
 from assistant.audio.sources import WavFilesSource
 from assistant.dialogue.conversation import FlowCancelled
 from assistant.dialogue.decks import DeckLibrary, Question, load_library
-from assistant.dialogue.flows.question_game import QuestionGameFlow, ask_one_question, shipped_decks_dir
+from assistant.dialogue.flows.deck_shelf import shipped_decks_dir
+from assistant.dialogue.flows.question_game import QuestionGameFlow, ask_one_question
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import SpeechListener
+from assistant.hearing.speech_listener import SpeechListener
 from assistant.notes.models import AnswerNote
 from tests.support.harness import Session, make_session, run_assistant
 from tests.support.speech_fixtures import synthesize

@@ -14,7 +14,7 @@ import pytest
 from assistant.audio.samples import dithered_silence, read_wav
 from assistant.audio.sources import WavFilesSource
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import SpeechListener
+from assistant.hearing.speech_listener import SpeechListener
 from assistant.notes.models import CheckInNote
 from tests.support.harness import run_assistant
 from tests.support.speech_fixtures import recognize, synthesize, synthesize_flite, with_silence

@@ -15,7 +15,9 @@ from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock, SystemClock
 from assistant.dialogue.timer import Countdown, Phase, schedule, whole_seconds_left
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import ListenMode, ListenRequest, SpeechListener, TextListener
+from assistant.hearing.requests import ListenMode, ListenRequest
+from assistant.hearing.speech_listener import SpeechListener
+from assistant.hearing.text_listener import TextListener
 from tests.support.speech_fixtures import synthesize
 
 

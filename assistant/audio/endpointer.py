@@ -34,7 +34,7 @@ class EndpointerSettings:
 
 # Commands are short and said in one breath: 350 ms of silence ends one. A command the recognizer has
 # already heard whole, one that no longer phrase could turn into another command, ends after 200 ms
-# (assistant.hearing.listener), so most replies start ~300 ms after the last word (scripts/bench.py). A fixed
+# (assistant.hearing.early_end), so most replies start ~300 ms after the last word (scripts/bench.py). A fixed
 # 250 ms window made pocketsphinx misrecognize a later command in a spoken ritual (its adaptation depends
 # on what it heard before), and a fixed 200 ms split "skip this question" in steady noise.
 # Free answers keep long pauses mid-thought.

@@ -52,9 +52,9 @@ def forget_notes(data_dir: Path | None, where: EntryFilter, ids: list[str], conf
         removed, rituals = forget_selection(data, where)
         return describe_entries(removed.counts(), rituals)
 
-    backups = {path: store.read_backup(path) for path in store.backups()}
+    backups = {path: store.copies.read_backup(path) for path in store.copies.backups()}
     readable = [current, *(data for data in backups.values() if data is not None)]
-    asides = {} if everything else {path: _raw_text(path) for path in store.set_aside()}
+    asides = {} if everything else {path: _raw_text(path) for path in store.copies.set_aside()}
     if ids:
         missing = [i for i in ids if all(unknown_ids(data, [i]) for data in readable)
                    and not any(json.dumps(i) in text for text in asides.values())]
@@ -66,7 +66,7 @@ def forget_notes(data_dir: Path | None, where: EntryFilter, ids: list[str], conf
     whole = [path for path in found if damaged[path].new_text is None]
 
     planned = change(current.model_copy(deep=True))
-    copies = [*backups, *store.set_aside()] if everything else []
+    copies = [*backups, *store.copies.set_aside()] if everything else []
     in_backups = [path for path, data in backups.items() if not everything and data is not None
                   and change(data) != "nothing"]
     if planned == "nothing" and not copies and not in_backups and not found:
@@ -85,13 +85,13 @@ def forget_notes(data_dir: Path | None, where: EntryFilter, ids: list[str], conf
         print(f"Changes kept from a failed save ({_names(kept)}) were saved into the notes first, so they were "
               "included" + (f"; could not delete {_names(left)}: delete it by hand." if left
                             else f"; {'that file is' if len(kept) == 1 else 'those files are'} gone."))
-    changed = [path for path in in_backups if store.forget_in_backup(path, change)]
+    changed = [path for path in in_backups if store.copies.forget_in_backup(path, change)]
     if changed:
         print(f"Also removed from {_count(changed, 'backup', 'backups')}: {_names(changed)}.")
     for path in found:
         _forget_in_damaged_file(store, path, damaged[path])
     if copies:
-        store.delete_copies(copies)
+        store.copies.delete_copies(copies)
         print(f"Deleted {_count(copies, 'older copy', 'older copies')} of the notes file: {_names(copies)}.")
     _mention_searched(damaged)
     return 0
@@ -136,11 +136,11 @@ def _plan_damaged(asides: dict[Path, str], selections: list[Selection], wanted: 
 
 def _forget_in_damaged_file(store: NotesStore, path: Path, result: DamagedForget) -> None:
     if result.new_text is None:
-        store.delete_copies([path])
+        store.copies.delete_copies([path])
         print(f"Deleted {path.name} (set aside as unreadable): it held {', '.join(result.too_damaged)} too "
               "damaged to remove alone.")
         return
-    store.rewrite_copy(path, result.new_text.encode("utf-8", "surrogateescape"))
+    store.copies.rewrite_copy(path, result.new_text.encode("utf-8", "surrogateescape"))
     parts = [f"{result.entries} {'entry' if result.entries == 1 else 'entries'}"] if result.entries else []
     if result.traces:
         parts.append(f"{result.traces} other {'trace' if result.traces == 1 else 'traces'} of them")

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
 
 from assistant import paths
 from assistant.errors import TogetherlyError
 from assistant.understanding.intents import IntentSet
 from assistant.understanding.matcher import IntentMatcher, find_collisions
-
-if TYPE_CHECKING:
-    pass
-
-
-
 
 
 def intents_tool(action: str, names: list[str]) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant import paths
 from assistant.audio.sources import list_devices
@@ -13,12 +12,6 @@ from assistant.errors import ConfigError, ModelError
 from assistant.hearing.engines import choose_vosk_model
 from assistant.hearing.engines.whisper_model import WhisperModelFiles
 from assistant.hearing.model_manager import catalog, download_model, list_models
-
-if TYPE_CHECKING:
-    pass
-
-
-
 
 
 def devices() -> int:

@@ -22,7 +22,9 @@ from assistant.errors import AudioDeviceError, ConfigError
 from assistant.hearing.barge_in import BargeInMonitor, barge_in_phrases
 from assistant.hearing.engines import create_recognizer
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.listener import Listener, SpeechListener, TextListener
+from assistant.hearing.requests import Listener
+from assistant.hearing.speech_listener import SpeechListener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.store import NotesStore
 from assistant.understanding.matcher import IntentMatcher
 from assistant.voice.piper import PiperSynthesizer

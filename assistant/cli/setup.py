@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant import paths
 from assistant.config import Settings, load_settings, save_settings, set_broken_config_aside, with_updates
 from assistant.errors import ConfigError
-
-if TYPE_CHECKING:
-    pass
-
-
-
 
 
 def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str | None, *,

@@ -8,21 +8,19 @@ own: `FlowCancelled` arrives when the couple says stop, `EndOfInput` when the in
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from assistant.clock import Clock
 from assistant.config import Settings
+from assistant.dialogue.notes_door import NotesDoor
 from assistant.dialogue.policy import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
 from assistant.dialogue.responses import Responses
-from assistant.errors import NotesError, TogetherlyError
-from assistant.hearing.listener import Heard, Listener, ListenMode, ListenRequest, command_request
-from assistant.notes.changes import AddNote, Change
-from assistant.notes.models import Note, NotesFile
-from assistant.notes.store import ChangeKept, NotesStore
+from assistant.dialogue.spoken_text import spoken_form
+from assistant.errors import TogetherlyError
+from assistant.hearing.requests import Heard, Listener, ListenMode, ListenRequest, command_request
+from assistant.notes.store import NotesStore
 from assistant.understanding.matcher import IntentMatcher, Match
 from assistant.voice.speaker import Speaker
 
@@ -61,7 +59,7 @@ class Tuning:
 
 
 @dataclass
-class Conversation:
+class Conversation(NotesDoor):
     listener: Listener
     speaker: Speaker
     matcher: IntentMatcher
@@ -283,94 +281,3 @@ class Conversation:
                 self.say("core.help_paused")
             elif heard.status == "speech":
                 self.say("core.didnt_catch_paused")
-
-    # -- notes ----------------------------------------------------------------------------------
-    @property
-    def data_dir(self) -> Path:
-        """The couple's data folder: their own decks and agreements live beside the notes."""
-        return self.store.path.parent
-
-    def notes_quietly(self) -> NotesFile:
-        """The stored notes, for what a ritual only remembers (the questions asked, the agreements read
-        after a break): when they cannot be read that is logged, not spoken, and they come back empty."""
-        try:
-            return self.store.load()
-        except NotesError as exc:
-            log.error("could not read the notes file: %s", exc)  # names the file, never the content
-            return NotesFile()
-
-    def save_quietly(self, change: Change) -> bool:
-        """Save what only a ritual's memory needs (which question was asked, that a reminder was given):
-        a failure is logged, not spoken, and the store keeps the change to save later."""
-        try:
-            self.store.apply(change)
-        except NotesError as exc:
-            log.error("could not save a %s: %s", change.noun, exc)
-            return False
-        return True
-
-    def read_notes(self) -> NotesFile | None:
-        """The stored notes, or None after telling the couple the file could not be read (and, when it was
-        damaged, that it was set aside with nothing deleted)."""
-        try:
-            notes = self.store.load()
-        except NotesError:
-            self.say("notes.read_failed")
-            return None
-        if self.tell_set_aside("notes.set_aside"):
-            return None
-        return notes
-
-    def tell_set_aside(self, key: str) -> bool:
-        """Say `key` if the store has set a damaged notes file aside since the couple was last told: a
-        couple with a speaker and no screen must hear it, not only the terminal."""
-        if len(self.store.moved_aside) <= self._aside_told:
-            return False
-        self._aside_told = len(self.store.moved_aside)
-        self.say(key)
-        return True
-
-    def save_note(self, note: Note) -> bool:
-        """Save, telling the couple if it failed; the conversation goes on either way."""
-        return self.save_change(AddNote(note=note)) is not None
-
-    def save_change(self, change: Change) -> NotesFile | None:
-        """Save a change (a note, a goal, a hug, ...; assistant/notes/changes.py), telling the couple if it
-        failed and whether it is kept to be saved later; the conversation goes on either way.
-        The notes as saved, or None when the change is not saved now."""
-        try:
-            saved = self.store.apply(change)
-        except NotesError as exc:
-            log.error("could not save a %s: %s", change.noun, exc)  # names the file, never the content
-            self.say(_save_failed_line(exc))
-            return None
-        self.tell_set_aside("notes.set_aside_saved")
-        return saved
-
-
-_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
-
-
-_ONE_OF = re.compile(r"\b(1|one) (minute|second|hour|time|hug|question|goal|day|kiss|break|check-in|night)(e?s)\b")
-
-
-def singular_after_one(text: str) -> str:
-    """"1 minutes" -> "1 minute": counts filled into lines written for many."""
-    return _ONE_OF.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
-
-
-def spoken_form(text: str) -> str:
-    """A rendered line as it is said: counts of one in the singular, capitals at sentence starts."""
-    return sentence_case(singular_after_one(text))
-
-
-def sentence_case(text: str) -> str:
-    """A capital at the start of each sentence: a name filled in first ("partner one, what was...")."""
-    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
-
-
-def _save_failed_line(exc: NotesError) -> str:
-    """Promise a later save only when the store really keeps the change for one."""
-    if not isinstance(exc, ChangeKept) or not exc.retried:
-        return "core.save_failed"
-    return "core.save_failed_kept" if exc.in_file else "core.save_failed_kept_for_now"

@@ -28,8 +28,8 @@ from assistant.audio.endpointer import FRAME_SAMPLES, Endpointer, EndpointerSett
 from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence
 from assistant.audio.sources import AudioSource
 from assistant.audio.vad import SpeechDetector, default_detector, frame_rms
-from assistant.hearing.listener import Heard
 from assistant.hearing.recognizer import RecognitionSession, Recognizer
+from assistant.hearing.requests import Heard
 from assistant.words import words as split_words
 
 log = logging.getLogger(__name__)

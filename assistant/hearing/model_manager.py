@@ -1,4 +1,4 @@
-"""Finding installed Vosk models and downloading new ones (the only network access Togetherly makes).
+"""Finding installed Vosk models and downloading new ones (fetched and checked by assistant.downloads).
 
 A download is all-or-nothing: the archive streams into a hidden `.download-*.part` file inside the
 models folder, is checked (size, SHA-256, zip structure, really a Vosk model), unpacked into a hidden
@@ -9,8 +9,6 @@ behind, so a half-downloaded model can never be picked up by `find_vosk_model`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import http.client
 import os
 import re
 import shutil
@@ -27,16 +25,13 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from tqdm import tqdm
 
 from assistant.data_files import load_model
+from assistant.downloads import SHA256, check_space, fetch, say, verify
 from assistant.errors import ModelError
 
-CHUNK_BYTES = 64 * 1024
-TIMEOUT_S = 30.0
-"""Per network operation: a stalled server fails the download instead of hanging it."""
-USER_AGENT = "togetherly-model-download/0.1"
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+ELSEWHERE = "download the zip elsewhere and unpack it into the models folder"
+"""What a user without a connection to the server can do instead."""
 _FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -107,10 +102,6 @@ def find_vosk_model(models_dir: Path) -> Path | None:
 # --- downloading ------------------------------------------------------------------------------------
 
 
-def _say(out: TextIO, message: str) -> None:
-    print(message, file=out, flush=True)
-
-
 @dataclass(frozen=True)
 class _Plan:
     label: str
@@ -126,7 +117,7 @@ def _plan(name: str | None, url: str | None, sha256: str | None) -> _Plan:
     """What to fetch and how to check it, from a catalog name or an explicit URL."""
     if sha256 is not None:
         sha256 = sha256.strip().lower()
-        if not _SHA256.fullmatch(sha256):
+        if not SHA256.fullmatch(sha256):
             raise ModelError(f"invalid --sha256 {sha256!r}: expected 64 hexadecimal digits")
     if url is not None:
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
@@ -146,63 +137,6 @@ def _plan(name: str | None, url: str | None, sha256: str | None) -> _Plan:
         )
     entry = models[key]
     return _Plan(key, entry.url, entry.size, sha256 or entry.sha256, entry.folder)
-
-
-def _fetch(url: str, part: Path, size: int | None, label: str, out: TextIO) -> str:
-    """Stream `url` into `part`; return its SHA-256. Raises ModelError for every network problem."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    digest = hashlib.sha256()
-    received = 0
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            if response.geturl() != url:
-                _say(out, f"Redirected to {response.geturl()}")
-            header = response.headers.get("Content-Length")
-            announced = int(header) if header and header.isdigit() else None
-            if size is not None and announced is not None and announced != size:
-                raise ModelError(
-                    f"download of {label} rejected: the server offers {announced} bytes but the "
-                    f"catalog expects {size}; the file on the server has changed"
-                )
-            expected = size if size is not None else announced
-            with (
-                part.open("wb") as sink,
-                tqdm(total=expected, unit="B", unit_scale=True, unit_divisor=1024, desc=label,
-                     file=out, mininterval=0.5, leave=True) as bar,
-            ):
-                while chunk := response.read(CHUNK_BYTES):
-                    sink.write(chunk)
-                    digest.update(chunk)
-                    received += len(chunk)
-                    bar.update(len(chunk))
-                    if expected is not None and received > expected:
-                        # Stop early rather than fill the disk with something that is not the model.
-                        raise ModelError(f"download of {label} rejected: the server sent more than the "
-                                         f"expected {expected} bytes")
-    except ModelError:
-        raise
-    except urllib.error.HTTPError as exc:
-        exc.close()  # it holds the open response; the error is kept as __cause__ for a while
-        raise ModelError(f"download of {label} failed: {url} answered HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise ModelError(
-            f"download of {label} failed: cannot reach {url} ({exc.reason}); check the network "
-            "connection, or download the zip elsewhere and unpack it into the models folder"
-        ) from exc
-    except http.client.IncompleteRead as exc:
-        raise ModelError(
-            f"download of {label} was cut off after {received + len(exc.partial)} bytes; try again"
-        ) from exc
-    except (OSError, http.client.HTTPException) as exc:  # timeouts, resets, TLS errors, disk full
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise ModelError(f"download of {label} failed after {received} bytes: {reason}; try again") from exc
-    # urllib does not complain when a server closes the connection early: count the bytes ourselves.
-    if expected is not None and received != expected:
-        raise ModelError(
-            f"download of {label} is incomplete: got {received} of {expected} bytes "
-            "(the connection was interrupted); try again"
-        )
-    return digest.hexdigest()
 
 
 def _top_folder(archive: zipfile.ZipFile, label: str) -> tuple[str, int]:
@@ -236,33 +170,12 @@ def _top_folder(archive: zipfile.ZipFile, label: str) -> tuple[str, int]:
     return top, total
 
 
-def _check_space(directory: Path, needed: int, label: str) -> None:
-    free = shutil.disk_usage(directory).free
-    if needed > free:
-        raise ModelError(
-            f"not enough disk space to unpack {label}: it needs {needed / 1e6:.0f} MB, "
-            f"{free / 1e6:.0f} MB are free in {directory}"
-        )
-
-
-def _verify(digest: str, expected: str | None, label: str, out: TextIO) -> None:
-    if expected is None:
-        _say(out, f"No checksum is known for this download, so it cannot be verified (SHA-256: {digest})")
-    elif digest != expected:
-        raise ModelError(
-            f"download of {label} rejected: SHA-256 mismatch (expected {expected}, got {digest}); "
-            "the file is corrupt or was changed on the server. Nothing was installed."
-        )
-    else:
-        _say(out, "SHA-256 checksum verified.")
-
-
 def _unpack(part: Path, into: Path, label: str) -> Path:
     """Unpack the downloaded zip into the (hidden, temporary) folder `into`; return the model folder."""
     try:
         with zipfile.ZipFile(part) as archive:
             top, unpacked_bytes = _top_folder(archive, label)
-            _check_space(into, unpacked_bytes, label)
+            check_space(into, unpacked_bytes, label)
             archive.extractall(into)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise ModelError(f"download of {label} is not a valid zip archive ({exc}); nothing was installed") \
@@ -275,7 +188,7 @@ def _unpack(part: Path, into: Path, label: str) -> Path:
 
 def _already_installed(target: Path, label: str, out: TextIO) -> Path | None:
     if is_vosk_model(target):
-        _say(out, f"{label} is already installed in {target}; nothing to do "
+        say(out, f"{label} is already installed in {target}; nothing to do "
                   "(delete that folder to download it again)")
         return target
     if target.exists():
@@ -314,8 +227,8 @@ def download_model(
         raise ModelError(f"cannot create the models folder {models_dir} ({exc.strerror or exc})") from exc
 
     # Privacy: say exactly where we connect before doing it.
-    _say(out, f"Connecting to {urllib.parse.urlsplit(plan.url).netloc} to download {label} from {plan.url}")
-    _say(out, "(this download is the only time Togetherly uses the network)")
+    say(out, f"Connecting to {urllib.parse.urlsplit(plan.url).netloc} to download {label} from {plan.url}")
+    say(out, "(this download is the only time Togetherly uses the network)")
 
     part: Path | None = None
     unpack: Path | None = None
@@ -324,7 +237,7 @@ def download_model(
         fd, part_name = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=models_dir)
         os.close(fd)
         part = Path(part_name)
-        _verify(_fetch(plan.url, part, plan.size, label, out), plan.sha256, label, out)
+        verify(fetch(plan.url, part, plan.size, label, out, elsewhere=ELSEWHERE), plan.sha256, label, out)
         unpack = Path(tempfile.mkdtemp(prefix=".unpack-", dir=models_dir))
         model = _unpack(part, unpack, label)
         destination = models_dir / (plan.folder or model.name)
@@ -351,5 +264,5 @@ def download_model(
         if target is None and created_dir:
             with contextlib.suppress(OSError):  # only if empty: never delete anything else
                 models_dir.rmdir()
-    _say(out, f"Installed {label} in {target}")
+    say(out, f"Installed {label} in {target}")
     return target

@@ -148,3 +148,19 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     if version == 2:
         data = {**data, "schema_version": 3, "saved_changes": []}
     return data
+
+
+class WrongShape(ValueError):
+    """Valid JSON that is not a notes file; the message names the problem, never the content."""
+
+
+def schema_version(data: object) -> int:
+    """The notes file's schema version; WrongShape when it holds none this program could have written (a
+    newer one is for the caller to refuse)."""
+    version = data.get("schema_version", 1) if isinstance(data, dict) else None
+    # bool is an int in Python, but JSON true is no version number
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise WrongShape("not a notes file" if version is None else "schema_version is not a number")
+    if version < 1:
+        raise WrongShape("schema_version is not a version this program ever wrote")
+    return version

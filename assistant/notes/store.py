@@ -18,7 +18,7 @@ What the store promises (each one tested in tests/test_store.py and tests/test_s
   and applied by the next save or start that succeeds, exactly once (the notes file lists the ids of
   kept changes once saved).
 - Forgetting reaches the copies: entries are removed from upgrade backups as well
-  (`forget_in_backup`); a set-aside file is not valid JSON, so forgetting searches its raw text and
+  (`NoteCopies.forget_in_backup`); a set-aside file is not valid JSON, so forgetting searches its raw text and
   rewrites it without what is forgotten (`rewrite_copy`) or deletes it whole (`delete_copies`).
 
 POSIX only (Linux, macOS): the lock is flock(2) and the directory is fsynced.
@@ -26,7 +26,6 @@ POSIX only (Linux, macOS): the lock is flock(2) and the directory is fsynced.
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import os
@@ -40,22 +39,24 @@ from pydantic import ValidationError
 
 from assistant.errors import NotesError
 from assistant.notes.changes import AddNote, Change
+from assistant.notes.copies import TEMP_PREFIX, NoteCopies
 from assistant.notes.folder_lock import FolderLock
 from assistant.notes.models import (
     SCHEMA_VERSION,
     Note,
     NotesFile,
+    WrongShape,
     migrate,
+    schema_version,
 )
 from assistant.notes.newer_file import understood_of_newer
 from assistant.notes.reasons import reason
 from assistant.notes.recovery import KeptChanges
-from assistant.private_files import sync_folder, write_private
+from assistant.private_files import write_private
 
 log = logging.getLogger(__name__)
 
 NOTES_FILE_NAME = "notes.json"
-TEMP_PREFIX = ".notes-"
 TEMP_SUFFIX = ".tmp"
 
 
@@ -67,6 +68,8 @@ class NotesStore:
         self._report = report or (lambda message: log.warning("%s", message))
         self._kept = KeptChanges(path, recovery_dir)
         self._lock = FolderLock(path.parent, self._remove_stale_temp_files)
+        self.copies = NoteCopies(path, self._lock)
+        """Backups and set-aside files beside the notes: forgetting must reach them too."""
         self.moved_aside: list[Path] = []
         """Unreadable notes files this store set aside, in order; the conversation tells the couple."""
 
@@ -115,7 +118,7 @@ class NotesStore:
             raise NotesError(f"cannot read the notes file {self.path}: {exc.strerror or exc}") from exc
         try:
             data = json.loads(raw)
-            version = _schema_version(data)
+            version = schema_version(data)
             if version > SCHEMA_VERSION:
                 raise _NewerFile(data, (
                     f"The notes file {self.path} was written by a newer Togetherly (schema {version}, this one "
@@ -126,7 +129,7 @@ class NotesStore:
         except (ValueError, TypeError, RecursionError) as exc:  # ValidationError is a ValueError
             # Only the error's kind, never the content: notes are private.
             reason = (f"first problem: {exc.errors()[0]['type']}" if isinstance(exc, ValidationError)
-                      else str(exc) if isinstance(exc, _WrongShape) else "not JSON")
+                      else str(exc) if isinstance(exc, WrongShape) else "not JSON")
             if read_only:
                 raise NotesError(f"The notes file {self.path} could not be read ({reason}). It was left as it is "
                                  "and nothing in it was deleted; the assistant sets it aside the next time it "
@@ -246,67 +249,6 @@ class NotesStore:
                              f"({reason(exc)}); it was left untouched.") from exc
         return target
 
-    # -- copies beside the notes (forgetting must reach them too) ---------------------------------
-    def backups(self) -> list[Path]:
-        """Originals kept by upgrades: `notes.json.v1.bak`, `notes.json.v1.bak-2`, ..."""
-        return sorted(self.path.parent.glob(f"{glob.escape(self.path.name)}.v*.bak*"))
-
-    def set_aside(self) -> list[Path]:
-        """Unreadable notes files moved aside: `notes.json.corrupt-<time>`."""
-        return sorted(self.path.parent.glob(f"{glob.escape(self.path.name)}.corrupt-*"))
-
-    def rewrite_copy(self, copy: Path, data: bytes) -> None:
-        """Replace a set-aside file's content with `data` (forgetting part of it), in one step, mode 0600."""
-        with self._lock.held(create=True):
-            try:
-                write_private(copy, data, temp_prefix=TEMP_PREFIX)
-            except OSError as exc:
-                raise NotesError(f"Cannot change {copy}: {reason(exc)}.") from exc
-
-    def read_backup(self, backup: Path) -> NotesFile | None:
-        """A backup as this version understands it; None when it cannot be read."""
-        try:
-            data = json.loads(backup.read_bytes())
-            if _schema_version(data) > SCHEMA_VERSION:
-                return None
-            return NotesFile.model_validate(migrate(dict(data)))
-        except (OSError, ValueError, TypeError, RecursionError):
-            return None
-
-    def forget_in_backup(self, backup: Path, change: Callable[[NotesFile], object]) -> int:
-        """Remove from `backup` the entries `change` removes from what it holds, keeping its own format
-        (it stays a true copy of the older file, minus those entries). How many were removed."""
-        with self._lock.held(create=True):
-            before = self.read_backup(backup)
-            if before is None:
-                return 0
-            after = before.model_copy(deep=True)
-            change(after)
-            gone = {e.id for e in [*before.notes, *before.goals]} - {e.id for e in [*after.notes, *after.goals]}
-            if not gone:
-                return 0
-            data = json.loads(backup.read_bytes())
-            for key in ("notes", "goals"):
-                if isinstance(data.get(key), list):
-                    data[key] = [e for e in data[key] if not (isinstance(e, dict) and e.get("id") in gone)]
-            try:
-                write_private(backup, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"),
-                              temp_prefix=TEMP_PREFIX)
-            except OSError as exc:
-                raise NotesError(f"Cannot change the backup {backup}: {reason(exc)}.") from exc
-            return len(gone)
-
-    def delete_copies(self, copies: list[Path]) -> None:
-        """Delete backups or set-aside files for good (forgetting everything)."""
-        with self._lock.held(create=True):
-            for copy in copies:
-                try:
-                    copy.unlink(missing_ok=True)
-                except OSError as exc:
-                    raise NotesError(f"Cannot delete {copy}: {reason(exc)}.") from exc
-            with suppress(OSError):
-                sync_folder(self.path.parent)
-
     # -- keeping changes that could not be saved --------------------------------------------------
     @property
     def recovery_files(self) -> tuple[Path, Path]:
@@ -348,21 +290,5 @@ class _NewerFile(Exception):
         self.message = message
 
 
-class _WrongShape(ValueError):
-    """Valid JSON that is not a notes file; the message names the problem, never the content."""
-
-
 class _RefusedNewer(NotesError):
     """Saving refused because the file is from a newer version (not an I/O failure)."""
-
-
-def _schema_version(data: object) -> int:
-    """The notes file's schema version; _WrongShape when it holds none this program could have written (a
-    newer one is for the caller to refuse)."""
-    version = data.get("schema_version", 1) if isinstance(data, dict) else None
-    # bool is an int in Python, but JSON true is no version number
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise _WrongShape("not a notes file" if version is None else "schema_version is not a number")
-    if version < 1:
-        raise _WrongShape("schema_version is not a version this program ever wrote")
-    return version

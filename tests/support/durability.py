@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from assistant.notes.copies import TEMP_PREFIX
 from assistant.notes.models import FreeNote, NotesFile
-from assistant.notes.store import NOTES_FILE_NAME, TEMP_PREFIX, NotesStore
+from assistant.notes.store import NOTES_FILE_NAME, NotesStore
 
 ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 2, 14, 21, 0).astimezone()

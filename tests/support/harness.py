@@ -17,7 +17,8 @@ from assistant.clock import Clock, ManualClock
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.responses import Responses
-from assistant.hearing.listener import Listener, TextListener
+from assistant.hearing.requests import Listener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.store import NotesStore
 from assistant.voice.speaker import PrintSpeaker
 

@@ -30,8 +30,10 @@ from pathlib import Path
 from assistant.audio.samples import dithered_silence, write_wav
 from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock
-from assistant.hearing.listener import END, Heard, Listener, ListenRequest, SpeechListener, TextListener
 from assistant.hearing.recognizer import Recognizer
+from assistant.hearing.requests import END, Heard, Listener, ListenRequest
+from assistant.hearing.speech_listener import SpeechListener
+from assistant.hearing.text_listener import TextListener
 from assistant.notes.models import NotesFile
 from assistant.notes.query import EntryFilter, forget_selection
 from assistant.voice.speaker import PrintSpeaker

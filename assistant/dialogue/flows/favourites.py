@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.decks import question_texts
 from assistant.dialogue.flows import Trigger
-from assistant.dialogue.flows.question_game import shipped_decks_dir, user_decks_dir
+from assistant.dialogue.flows.deck_shelf import shipped_decks_dir, user_decks_dir
 from assistant.notes.query import favourite_text
 
 MOST_READ = 5

@@ -27,7 +27,6 @@ input EndOfInput, as at any Conversation prompt, so the caller decides how to wi
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import random
 from dataclasses import dataclass, field
@@ -39,16 +38,15 @@ from assistant.dialogue.decks import (
     DeckLibrary,
     Depth,
     Question,
-    load_library,
     next_question,
     record_asked,
 )
 from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flows.deck_shelf import couple_library, shipped_decks_dir
 from assistant.notes.changes import AddFavourite, RememberAsked
 from assistant.notes.models import AnswerNote
-from assistant.paths import language_dir
 
-__all__ = ["QuestionGameFlow", "ask_one_question", "favourite_question_flow", "shipped_decks_dir"]
+__all__ = ["QuestionGameFlow", "ask_one_question", "favourite_question_flow"]
 
 log = logging.getLogger(__name__)
 
@@ -58,33 +56,6 @@ WAIT_TIMEOUT_S = 120.0
 """One listen while the couple talks; silence is normal here, so this only paces the single nudge."""
 RISE_AFTER = 3
 """Questions talked over at one depth before the game goes a level deeper by itself."""
-
-
-def shipped_decks_dir() -> Path:
-    return language_dir() / "decks"
-
-
-def user_decks_dir(ctx: Conversation) -> Path:
-    """The couple's own decks live beside their notes: `<data dir>/decks/*.yaml`."""
-    return ctx.data_dir / "decks"
-
-
-@functools.cache
-def _shipped(directory: Path) -> DeckLibrary:
-    return DeckLibrary.load_dir(directory)
-
-
-def _library(ctx: Conversation, shipped_dir: Path | None) -> DeckLibrary:
-    shipped = _shipped(shipped_dir) if shipped_dir is not None else DeckLibrary()
-    library, problems = load_library(shipped, user_decks_dir(ctx))
-    for problem in problems:
-        log.error("%s", problem)
-        name = Path(str(problem.path)).name
-        if problem.line is None:
-            ctx.say("question_game.deck_problem_noline", file=name)
-        else:
-            ctx.say("question_game.deck_problem", file=name, line=problem.line)
-    return library
 
 
 class _Game:
@@ -282,7 +253,7 @@ class QuestionGameFlow:
     rng: random.Random | None = field(default=None, compare=False)
 
     def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        library = _library(ctx, self.decks_dir)
+        library = couple_library(ctx, self.decks_dir)
         if not len(library):
             ctx.say("question_game.no_questions")
             return
@@ -311,7 +282,7 @@ def favourite_question_flow() -> QuestionGameFlow:
 def ask_one_question(ctx: Conversation, depth: Depth = "light", first: int = 0,
                      rng: random.Random | None = None) -> bool:
     """Ask exactly one question of `depth` (see the module docstring); False when it was skipped."""
-    library = _library(ctx, shipped_decks_dir())
+    library = couple_library(ctx, shipped_decks_dir())
     if not len(library):
         ctx.say("question_game.no_questions")
         return False

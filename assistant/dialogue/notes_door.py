@@ -1,0 +1,96 @@
+"""The conversation's door to the notes: what a flow reads and saves, and what the couple is told when the
+notes file cannot be read or written. Flows never touch the store themselves."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from assistant.errors import NotesError
+from assistant.notes.changes import AddNote, Change
+from assistant.notes.models import Note, NotesFile
+from assistant.notes.store import ChangeKept, NotesStore
+
+log = logging.getLogger(__name__)
+
+
+class NotesDoor(ABC):
+    """Part of `Conversation` (assistant.dialogue.conversation): the notes, read and saved on the couple's
+    behalf, quietly where only a ritual's memory is at stake, aloud where what they said is."""
+
+    store: NotesStore
+    _aside_told: int
+
+    @abstractmethod
+    def say(self, key: str, **values: object) -> str:
+        """Speak a response line (the conversation does)."""
+
+    @property
+    def data_dir(self) -> Path:
+        """The couple's data folder: their own decks and agreements live beside the notes."""
+        return self.store.path.parent
+
+    def notes_quietly(self) -> NotesFile:
+        """The stored notes, for what a ritual only remembers (the questions asked, the agreements read
+        after a break): when they cannot be read that is logged, not spoken, and they come back empty."""
+        try:
+            return self.store.load()
+        except NotesError as exc:
+            log.error("could not read the notes file: %s", exc)  # names the file, never the content
+            return NotesFile()
+
+    def save_quietly(self, change: Change) -> bool:
+        """Save what only a ritual's memory needs (which question was asked, that a reminder was given):
+        a failure is logged, not spoken, and the store keeps the change to save later."""
+        try:
+            self.store.apply(change)
+        except NotesError as exc:
+            log.error("could not save a %s: %s", change.noun, exc)
+            return False
+        return True
+
+    def read_notes(self) -> NotesFile | None:
+        """The stored notes, or None after telling the couple the file could not be read (and, when it was
+        damaged, that it was set aside with nothing deleted)."""
+        try:
+            notes = self.store.load()
+        except NotesError:
+            self.say("notes.read_failed")
+            return None
+        if self.tell_set_aside("notes.set_aside"):
+            return None
+        return notes
+
+    def tell_set_aside(self, key: str) -> bool:
+        """Say `key` if the store has set a damaged notes file aside since the couple was last told: a
+        couple with a speaker and no screen must hear it, not only the terminal."""
+        if len(self.store.moved_aside) <= self._aside_told:
+            return False
+        self._aside_told = len(self.store.moved_aside)
+        self.say(key)
+        return True
+
+    def save_note(self, note: Note) -> bool:
+        """Save, telling the couple if it failed; the conversation goes on either way."""
+        return self.save_change(AddNote(note=note)) is not None
+
+    def save_change(self, change: Change) -> NotesFile | None:
+        """Save a change (a note, a goal, a hug, ...; assistant/notes/changes.py), telling the couple if it
+        failed and whether it is kept to be saved later; the conversation goes on either way.
+        The notes as saved, or None when the change is not saved now."""
+        try:
+            saved = self.store.apply(change)
+        except NotesError as exc:
+            log.error("could not save a %s: %s", change.noun, exc)  # names the file, never the content
+            self.say(_save_failed_line(exc))
+            return None
+        self.tell_set_aside("notes.set_aside_saved")
+        return saved
+
+
+def _save_failed_line(exc: NotesError) -> str:
+    """Promise a later save only when the store really keeps the change for one."""
+    if not isinstance(exc, ChangeKept) or not exc.retried:
+        return "core.save_failed"
+    return "core.save_failed_kept" if exc.in_file else "core.save_failed_kept_for_now"

@@ -1,0 +1,107 @@
+"""Downloading a file the user asked for: the only network access Togetherly makes. Streamed with a progress
+bar, its size and SHA-256 checked; what to do with it (unpack a model, install a voice) is the caller's."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import re
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
+
+from assistant.errors import ModelError
+
+CHUNK_BYTES = 64 * 1024
+TIMEOUT_S = 30.0
+"""Per network operation: a stalled server fails the download instead of hanging it."""
+USER_AGENT = "togetherly-model-download/0.1"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def say(out: TextIO, message: str) -> None:
+    print(message, file=out, flush=True)
+
+
+def fetch(url: str, part: Path, size: int | None, label: str, out: TextIO, *,
+          elsewhere: str = "download the file elsewhere") -> str:
+    """Stream `url` into `part` with a progress bar; return its SHA-256. Raises ModelError for every network
+    problem; `elsewhere` says what the user can do instead when the server cannot be reached."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    digest = hashlib.sha256()
+    received = 0
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            if response.geturl() != url:
+                say(out, f"Redirected to {response.geturl()}")
+            header = response.headers.get("Content-Length")
+            announced = int(header) if header and header.isdigit() else None
+            if size is not None and announced is not None and announced != size:
+                raise ModelError(
+                    f"download of {label} rejected: the server offers {announced} bytes but the "
+                    f"catalog expects {size}; the file on the server has changed"
+                )
+            expected = size if size is not None else announced
+            with (
+                part.open("wb") as sink,
+                tqdm(total=expected, unit="B", unit_scale=True, unit_divisor=1024, desc=label,
+                     file=out, mininterval=0.5, leave=True) as bar,
+            ):
+                while chunk := response.read(CHUNK_BYTES):
+                    sink.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                    bar.update(len(chunk))
+                    if expected is not None and received > expected:
+                        # Stop early rather than fill the disk with something that is not the model.
+                        raise ModelError(f"download of {label} rejected: the server sent more than the "
+                                         f"expected {expected} bytes")
+    except ModelError:
+        raise
+    except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the open response; the error is kept as __cause__ for a while
+        raise ModelError(f"download of {label} failed: {url} answered HTTP {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise ModelError(
+            f"download of {label} failed: cannot reach {url} ({exc.reason}); check the network "
+            f"connection, or {elsewhere}"
+        ) from exc
+    except http.client.IncompleteRead as exc:
+        raise ModelError(
+            f"download of {label} was cut off after {received + len(exc.partial)} bytes; try again"
+        ) from exc
+    except (OSError, http.client.HTTPException) as exc:  # timeouts, resets, TLS errors, disk full
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise ModelError(f"download of {label} failed after {received} bytes: {reason}; try again") from exc
+    # urllib does not complain when a server closes the connection early: count the bytes ourselves.
+    if expected is not None and received != expected:
+        raise ModelError(
+            f"download of {label} is incomplete: got {received} of {expected} bytes "
+            "(the connection was interrupted); try again"
+        )
+    return digest.hexdigest()
+
+
+def check_space(directory: Path, needed: int, label: str) -> None:
+    free = shutil.disk_usage(directory).free
+    if needed > free:
+        raise ModelError(
+            f"not enough disk space to unpack {label}: it needs {needed / 1e6:.0f} MB, "
+            f"{free / 1e6:.0f} MB are free in {directory}"
+        )
+
+
+def verify(digest: str, expected: str | None, label: str, out: TextIO) -> None:
+    if expected is None:
+        say(out, f"No checksum is known for this download, so it cannot be verified (SHA-256: {digest})")
+    elif digest != expected:
+        raise ModelError(
+            f"download of {label} rejected: SHA-256 mismatch (expected {expected}, got {digest}); "
+            "the file is corrupt or was changed on the server. Nothing was installed."
+        )
+    else:
+        say(out, "SHA-256 checksum verified.")

@@ -1,0 +1,73 @@
+"""What a listener is asked for and what it gives back: the vocabulary between the dialogue and hearing."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from assistant.understanding.intents import Phrase, Slots
+
+
+class ListenMode(enum.Enum):
+    COMMAND = "command"
+    """Waiting for one of a known set of phrases: the recognizer is restricted to them."""
+    ANSWER = "answer"
+    """A free answer (a high of the day): open vocabulary, longer pauses allowed."""
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a phrase of a request means: two wordings with the same meaning are the same command."""
+
+    intent: str
+    slots: Slots = ()
+
+
+@dataclass(frozen=True)
+class ListenRequest:
+    mode: ListenMode
+    phrases: tuple[str, ...] = ()
+    """In COMMAND mode, every sentence that could be meant (the grammar)."""
+    timeout_s: float | None = 8.0
+    """How long to wait for speech to start; None waits for ever."""
+    deadline: float | None = None
+    """Monotonic time (on the listener's clock) at which to give up, even mid-utterance: timers end
+    on time whatever is being said. None: no deadline."""
+    meanings: tuple[Meaning, ...] = ()
+    """What each of `phrases` means, in the same order. A command heard whole
+    ends after a shorter silence when every longer phrase it could still grow into means the same
+    ("cancel" / "cancel that", not "next" / "next week"). Empty: each phrase means something of its own."""
+
+
+def command_request(phrases: Sequence[Phrase], timeout_s: float | None = 8.0,
+                    deadline: float | None = None) -> ListenRequest:
+    """Listen for one of `phrases` (their spoken forms are the grammar; intent and slots their meaning)."""
+    return ListenRequest(ListenMode.COMMAND, tuple(p.spoken for p in phrases), timeout_s, deadline,
+                         tuple(Meaning(p.intent, p.slots) for p in phrases))
+
+
+@dataclass(frozen=True)
+class Heard:
+    status: Literal["speech", "silence", "end", "deadline"]
+    """speech: something was said; silence: nothing before the timeout; end: the input is finished;
+    deadline: the request's deadline came first."""
+    text: str = ""
+    confidence: float = 0.0
+    recognize_ms: float = 0.0
+    """Time from the end of speech to the transcript."""
+
+
+END = Heard("end")
+SILENCE = Heard("silence")
+DEADLINE = Heard("deadline")
+
+
+class Listener(Protocol):
+    def listen(self, request: ListenRequest) -> Heard: ...
+
+
+class BargeIn(Protocol):
+    def take(self) -> Heard | None:
+        """A command said over the assistant's speech and not yet acted on (assistant.hearing.barge_in)."""
