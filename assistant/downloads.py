@@ -9,6 +9,7 @@ import re
 import shutil
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -27,12 +28,21 @@ def say(out: TextIO, message: str) -> None:
     print(message, file=out, flush=True)
 
 
+@dataclass(frozen=True)
+class Digests:
+    """Of a downloaded file: SHA-256, and MD5 where a source publishes only that (Piper's voices)."""
+
+    sha256: str
+    md5: str
+
+
 def fetch(url: str, part: Path, size: int | None, label: str, out: TextIO, *,
-          elsewhere: str = "download the file elsewhere") -> str:
-    """Stream `url` into `part` with a progress bar; return its SHA-256. Raises ModelError for every network
+          elsewhere: str = "download the file elsewhere") -> Digests:
+    """Stream `url` into `part` with a progress bar; return its digests. Raises ModelError for every network
     problem; `elsewhere` says what the user can do instead when the server cannot be reached."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     digest = hashlib.sha256()
+    md5 = hashlib.md5(usedforsecurity=False)
     received = 0
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
@@ -54,6 +64,7 @@ def fetch(url: str, part: Path, size: int | None, label: str, out: TextIO, *,
                 while chunk := response.read(CHUNK_BYTES):
                     sink.write(chunk)
                     digest.update(chunk)
+                    md5.update(chunk)
                     received += len(chunk)
                     bar.update(len(chunk))
                     if expected is not None and received > expected:
@@ -83,7 +94,7 @@ def fetch(url: str, part: Path, size: int | None, label: str, out: TextIO, *,
             f"download of {label} is incomplete: got {received} of {expected} bytes "
             "(the connection was interrupted); try again"
         )
-    return digest.hexdigest()
+    return Digests(digest.hexdigest(), md5.hexdigest())
 
 
 def check_space(directory: Path, needed: int, label: str) -> None:
@@ -95,13 +106,14 @@ def check_space(directory: Path, needed: int, label: str) -> None:
         )
 
 
-def verify(digest: str, expected: str | None, label: str, out: TextIO) -> None:
+def verify(digest: str, expected: str | None, label: str, out: TextIO, kind: str = "SHA-256") -> None:
+    """Compare a `kind` digest with the one expected (None: none is known, which is said)."""
     if expected is None:
-        say(out, f"No checksum is known for this download, so it cannot be verified (SHA-256: {digest})")
+        say(out, f"No checksum is known for this download, so it cannot be verified ({kind}: {digest})")
     elif digest != expected:
         raise ModelError(
-            f"download of {label} rejected: SHA-256 mismatch (expected {expected}, got {digest}); "
+            f"download of {label} rejected: {kind} mismatch (expected {expected}, got {digest}); "
             "the file is corrupt or was changed on the server. Nothing was installed."
         )
     else:
-        say(out, "SHA-256 checksum verified.")
+        say(out, f"{kind} checksum verified.")

@@ -65,6 +65,11 @@ def test_the_installed_command_runs_a_typed_checkin_away_from_the_checkout(
     check = _run(venv / "bin" / "togetherly", "intents", "check", cwd=tmp_path, timeout=120)
     assert check.returncode == 0 and "No collisions" in check.stdout, check.stdout + check.stderr
 
+    # The voice catalog is package data too: the installed command lists what can be downloaded.
+    voices = _run(venv / "bin" / "togetherly", "voices", "list", "--data-dir", data, "--models-dir",
+                  tmp_path / "models", cwd=tmp_path, timeout=120)
+    assert voices.returncode == 0 and "en_US-amy-medium: US English" in voices.stdout, voices.stdout + voices.stderr
+
 
 def test_the_language_data_loads_from_a_zipped_install(installed: tuple[Path, Path, str], tmp_path: Path) -> None:
     venv, wheel, _ = installed

@@ -38,7 +38,8 @@ examples:
   togetherly setup --partner-one Sam --partner-two Alex
   togetherly notes                list what you have saved (--json for machine-readable)
   togetherly notes --export our-notes.md   a readable export (filters: --kind, --since, --until)
-  togetherly models download      fetch the small US English Vosk model (the only network use)
+  togetherly models download      fetch the small US English Vosk model (downloads are the only network use)
+  togetherly voices list          the Piper voices installed, downloadable and in use
   togetherly intents check        report phrases that collide between intents
 """
 
@@ -120,18 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder")
     understand.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
 
-    models = sub.add_parser("models", parents=[common], help="manage Vosk speech models")
-    models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    download = models_sub.add_parser("download", parents=[common], help="download and install a Vosk model",
-                                     description="Download a Vosk model (default: the small US English one), "
-                                                 "verify its checksum and unpack it into the models folder. "
-                                                 "This is the only command that uses the network.")
-    download.add_argument("name", nargs="?", help="catalog name (default: small-en-us)")
-    download.add_argument("--url", help="download this zip instead of a catalog entry")
-    download.add_argument("--sha256", help="expected SHA-256 of the zip given with --url")
-    download.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
-    listing = models_sub.add_parser("list", parents=[common], help="list installed and downloadable models")
-    listing.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
+    _add_downloads(sub, common)
 
     intents = sub.add_parser("intents", parents=[common], help="tools for intent authors")
     intents_sub = intents.add_subparsers(dest="intents_command", metavar="ACTION", required=True)
@@ -174,6 +164,40 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
     parser.add_argument("--partner-one", metavar="NAME", help="first partner's name for this session")
     parser.add_argument("--partner-two", metavar="NAME", help="second partner's name for this session")
+
+
+
+def _add_downloads(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """The two command groups that download what the user asks for: speech models and voices."""
+    models = sub.add_parser("models", parents=[common], help="manage Vosk speech models")
+    models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    download = models_sub.add_parser("download", parents=[common], help="download and install a Vosk model",
+                                     description="Download a Vosk model (default: the small US English one), "
+                                                 "verify its checksum and unpack it into the models folder. "
+                                                 "Downloads you ask for (this and `voices download`) are "
+                                                 "the only network use.")
+    download.add_argument("name", nargs="?", help="catalog name (default: small-en-us)")
+    download.add_argument("--url", help="download this zip instead of a catalog entry")
+    download.add_argument("--sha256", help="expected SHA-256 of the zip given with --url")
+    download.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
+    listing = models_sub.add_parser("list", parents=[common], help="list installed and downloadable models")
+    listing.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
+
+    voices = sub.add_parser("voices", parents=[common], help="list and download Piper voices")
+    voices_sub = voices.add_subparsers(dest="voices_command", metavar="ACTION", required=True)
+    voice_download = voices_sub.add_parser(
+        "download", parents=[common], help="download and install a Piper voice",
+        description="Download a Piper voice from Piper's public release of its voices, check each file's size "
+                    "and published MD5 (and SHA-256 with --sha256), and install it in the models folder's "
+                    "voices/. Downloads you ask for (this and `models download`) are the only network use.")
+    voice_download.add_argument("name", help="a voice from `togetherly voices list`, e.g. en_US-amy-medium")
+    voice_download.add_argument("--from", dest="base_url", metavar="URL",
+                                help="fetch the same files from this base URL instead (a mirror)")
+    voice_download.add_argument("--sha256", help="expected SHA-256 of the voice's .onnx model")
+    voice_download.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
+    voice_listing = voices_sub.add_parser("list", parents=[common],
+                                          help="list the voices installed, downloadable and in use")
+    voice_listing.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,6 +260,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.models_command == "download":
             return models.models_download(args.name, args.models_dir, args.url, args.sha256)
         return models.models_list(args.models_dir, args.data_dir)
+    if args.command == "voices":
+        from assistant.cli import voices  # noqa: PLC0415
+
+        if args.voices_command == "download":
+            return voices.voices_download(args.name, args.models_dir, args.base_url, args.sha256)
+        return voices.voices_list(args.models_dir, args.data_dir)
     if args.command == "intents":
         from assistant.cli.intents import intents_tool  # noqa: PLC0415
 

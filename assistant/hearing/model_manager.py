@@ -237,7 +237,7 @@ def download_model(
         fd, part_name = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=models_dir)
         os.close(fd)
         part = Path(part_name)
-        verify(fetch(plan.url, part, plan.size, label, out, elsewhere=ELSEWHERE), plan.sha256, label, out)
+        verify(fetch(plan.url, part, plan.size, label, out, elsewhere=ELSEWHERE).sha256, plan.sha256, label, out)
         unpack = Path(tempfile.mkdtemp(prefix=".unpack-", dir=models_dir))
         model = _unpack(part, unpack, label)
         destination = models_dir / (plan.folder or model.name)

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.errors import AudioDeviceError
+from assistant.voice.voice_downloads import load_voice_catalog
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ def voice_files(name: str, voices_dir: Path) -> tuple[Path, Path]:
     model = voices_dir / f"{name}.onnx"
     config = voices_dir / f"{name}.onnx.json"
     if not model.is_file() or not config.is_file():
-        raise AudioDeviceError(f"no Piper voice {name!r} in {voices_dir} (needs {model.name} and {config.name})")
+        fix = f"; `togetherly voices download {name}` fetches it" if name in load_voice_catalog().voices else ""
+        raise AudioDeviceError(f"no Piper voice {name!r} in {voices_dir} (needs {model.name} and {config.name}"
+                               f"{fix})")
     return model, config
 
 
