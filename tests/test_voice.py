@@ -193,3 +193,26 @@ def test_a_line_with_only_a_partners_name_filled_in_is_kept(tmp_path: Path) -> N
     asked = session.ctx.say("checkin.ask_high", name="Sam")
     session.ctx.say("calm_down.confirm_agreement", text="no shouting after ten")
     assert {p.stem for p in cache.folder.glob("*.wav")} == {SpeechCache.key(voice.settings_key, asked)}
+
+
+@pytest.mark.slow
+def test_breathing_cues_are_spoken_slower_than_the_couples_pace_and_the_pace_comes_back(tmp_path: Path) -> None:
+    session = make_session(tmp_path, ["we need a break", "yes", "", "", "skip", "stop", "goodbye"])
+    joe = PiperSynthesizer(speaking_rate=0.9, volume=0.8)
+    voice = VoiceSpeaker(joe, WavFileSink(tmp_path / "out"), cache=SpeechCache(tmp_path / "cache"))
+    session.ctx.speaker = MultiSpeaker(session.ctx.speaker, voice)
+    session.run()
+    # One WAV file per printed line (chimes too), in the same order.
+    wavs = sorted((tmp_path / "out").glob("*.wav"))
+    assert len(wavs) == len(session.lines)
+    cues = [(line, wav) for line, wav in zip(session.lines, wavs, strict=True) if line in ("Breathe in.", "Hold.")]
+    assert [line for line, _ in cues] == ["Breathe in.", "Hold."]
+    spoken = sum(read_wav_frames(wav) for _, wav in cues)
+    normal = sum(voice.audio(line)[0].size for line, _ in cues)  # the same lines at the couple's own pace
+    assert spoken > normal * 1.08, (spoken, normal)  # 0.8 of the pace: measured 1.12-1.28 times as long
+    assert joe.pace == (0.9, 0.8) and joe.settings_key == "piper:joe|0.90|0.80"
+
+
+def read_wav_frames(path: Path) -> int:
+    with wave.open(str(path)) as wav:
+        return int(wav.getnframes())

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import soxr
 
 from assistant.audio.samples import write_wav
 from assistant.audio.sources import _import_sounddevice
@@ -53,22 +55,56 @@ class Playback:
         self.done.set()
 
 
+def card_rate(rate: int, accepts: Callable[[int], bool], default_rate: int) -> int:
+    """The rate to open the card at for audio at `rate`: that rate where the card takes it (no resampling);
+    else the card's own default rate, or a common one it takes."""
+    for candidate in (rate, default_rate, 48_000, 44_100):
+        if candidate > 0 and accepts(candidate):
+            return candidate
+    raise AudioDeviceError(f"The speaker takes none of the sample rates {rate}, {default_rate}, 48000 or 44100 Hz.")
+
+
+def for_card(samples: npt.NDArray[np.int16], rate: int, out_rate: int) -> npt.NDArray[np.int16]:
+    """A whole line resampled once (soxr, with a proper low-pass), so no block boundary can click."""
+    if out_rate == rate or samples.size == 0:
+        return samples
+    resampled = soxr.resample(samples.astype(np.float32), rate, out_rate)
+    return np.asarray(np.clip(np.round(resampled), -32768, 32767), dtype=np.int16)
+
+
 class SoundDeviceSink:
     """The default output device, fed from a callback in 20 ms blocks so `stop()` (from any thread) cuts
-    the sound within a block plus the device's latency. Playing via `aplay` could not be interrupted."""
+    the sound within a block plus the device's latency. Playing via `aplay` could not be interrupted.
+
+    Piper speaks at 22,050 Hz, which many cards (HDMI, some USB) do not take: such a line is resampled
+    once to a rate the card does take (`card_rate`), chosen once per source rate."""
 
     BLOCK_SECONDS = 0.02
 
-    def __init__(self, device: int | str | None = None) -> None:
-        self._sd: Any = _import_sounddevice()
+    def __init__(self, device: int | str | None = None, sounddevice: Any = None) -> None:
+        """`sounddevice`: the module to play through (tests give a stand-in for a sound card)."""
+        self._sd: Any = sounddevice if sounddevice is not None else _import_sounddevice()
         self._device = device
         self._current: Playback | None = None
+        self._rates: dict[int, int] = {}
         try:
             self._sd.check_output_settings(device=device, channels=1, dtype="int16")
+            info = self._sd.query_devices(device, "output")
         except Exception as exc:
             raise AudioDeviceError(f"No usable speaker ({exc}). Check `togetherly devices`.") from exc
+        self._default_rate = int(info.get("default_samplerate") or 0)
+
+    def _accepts(self, rate: int) -> bool:
+        try:
+            self._sd.check_output_settings(device=self._device, channels=1, dtype="int16", samplerate=rate)
+        except Exception:  # PortAudioError "Invalid sample rate", ValueError
+            return False
+        return True
 
     def play(self, samples: npt.NDArray[np.int16], rate: int) -> None:
+        if rate not in self._rates:
+            self._rates[rate] = card_rate(rate, self._accepts, self._default_rate)
+        samples, rate = for_card(samples, rate, self._rates[rate]), self._rates[rate]
         playback = Playback(samples)
         self._current = playback
 

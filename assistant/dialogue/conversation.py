@@ -128,11 +128,16 @@ class Conversation(NotesDoor):
         return self.responses.render(key, **self._names(), **values)
 
     def say(self, key: str, **values: object) -> str:
+        """Speak a response line with `values` filled in."""
+        return self.say_at_pace(key, 1.0, **values)
+
+    def say_at_pace(self, key: str, pace: float, **values: object) -> str:
+        """`say`, at `pace` against the couple's own (a breathing cue is slower still)."""
         text = spoken_form(self.line(key, **values))
         # Only the partners' names and numbers filled in: a fixed line, which the voice may keep as audio.
         # Any other value may be what the couple said (a note, an agreement, an answer): never kept.
         fixed = all(isinstance(v, int | float) or v in self.settings.partners for v in values.values())
-        self.speaker.say(text, fixed=fixed)
+        self.speaker.say(text, fixed=fixed, pace=pace)
         return text
 
     def spoken_variants(self, key: str, **values: object) -> list[str]:

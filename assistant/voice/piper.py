@@ -52,13 +52,13 @@ class PiperSynthesizer:
         self.tune(speaking_rate, volume)
 
     def tune(self, speaking_rate: float, volume: float) -> None:
-        self._pace = (speaking_rate, volume)
+        self.pace = (speaking_rate, volume)
         # Piper's length scale stretches time: a slower pace is a longer scale.
         self._config = self._config_type(length_scale=1.0 / max(speaking_rate, 0.1), volume=max(0.0, min(1.0, volume)))
 
     @property
     def settings_key(self) -> str:
-        return f"piper:{self.name}|{self._pace[0]:.2f}|{self._pace[1]:.2f}"
+        return f"piper:{self.name}|{self.pace[0]:.2f}|{self.pace[1]:.2f}"
 
     def synthesize(self, text: str) -> tuple[npt.NDArray[np.int16], int]:
         """Mono int16 samples at the voice's rate (22,050 Hz for joe)."""

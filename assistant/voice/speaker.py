@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 
 
 class Speaker(Protocol):
-    def say(self, text: str, fixed: bool = False) -> None:
+    def say(self, text: str, fixed: bool = False, pace: float = 1.0) -> None:
         """Deliver one line to the couple; returns when it has been delivered. `fixed`: a line from the
         response files with only names and numbers filled in, which a voice may keep as audio; never a
-        line carrying what the couple said."""
+        line carrying what the couple said. `pace`: this line's pace against the couple's chosen one
+        (a breathing cue is slower still)."""
 
     def tune(self, speaking_rate: float, volume: float) -> None:
         """The couple asked for another pace or loudness ("speak slower", "louder")."""
@@ -45,7 +46,7 @@ class PrintSpeaker:
         self._stream = stream or sys.stdout
         self._prefix = prefix
 
-    def say(self, text: str, fixed: bool = False) -> None:
+    def say(self, text: str, fixed: bool = False, pace: float = 1.0) -> None:
         print(f"{self._prefix}{text}", file=self._stream, flush=True)
 
     def tune(self, speaking_rate: float, volume: float) -> None:
@@ -89,15 +90,22 @@ class VoiceSpeaker:
         with self._lock:
             self.synthesizer.tune(speaking_rate, volume)
 
-    def audio(self, text: str, fixed: bool = False) -> tuple[npt.NDArray[np.int16], int]:
+    def audio(self, text: str, fixed: bool = False, pace: float = 1.0) -> tuple[npt.NDArray[np.int16], int]:
         """The line's audio: from the cache for a fixed line synthesized before, else synthesized now
-        (and kept, when fixed)."""
+        (and kept, when fixed). `pace` scales the couple's speaking rate for this line only."""
         with self._lock:
-            key = SpeechCache.key(self.synthesizer.settings_key, text) if fixed and self.cache else None
-            cached = self.cache.get(key) if self.cache is not None and key is not None else None
-            if cached is not None:
-                return cached
-            audio = self.synthesizer.synthesize(text)
+            rate, volume = self.synthesizer.pace
+            if pace != 1.0:
+                self.synthesizer.tune(rate * pace, volume)
+            try:
+                key = SpeechCache.key(self.synthesizer.settings_key, text) if fixed and self.cache else None
+                cached = self.cache.get(key) if self.cache is not None and key is not None else None
+                if cached is not None:
+                    return cached
+                audio = self.synthesizer.synthesize(text)
+            finally:
+                if pace != 1.0:
+                    self.synthesizer.tune(rate, volume)
         if self.cache is not None and key is not None:
             self.cache.put(key, audio)
         return audio
@@ -125,15 +133,15 @@ class VoiceSpeaker:
         if self._warming is not None:
             self._warming.join()
 
-    def say(self, text: str, fixed: bool = False) -> None:
+    def say(self, text: str, fixed: bool = False, pace: float = 1.0) -> None:
         if self._failed or (self.barge_in is not None and self.barge_in.pending):
             return
         if self.barge_in is None:
             if fixed or self.cache is None or getattr(self.sink, "whole_lines", False):
-                self._play(lambda: self.audio(text, fixed))
+                self._play(lambda: self.audio(text, fixed, pace))
             else:  # a new line: the first sentence plays while the next ones are synthesized
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="togetherly-tts") as ahead:
-                    pending = [ahead.submit(self.audio, sentence) for sentence in sentences(text)]
+                    pending = [ahead.submit(self.audio, sentence, False, pace) for sentence in sentences(text)]
                     for audio in pending:
                         self._play(audio.result)
                         if self._failed:
@@ -143,7 +151,7 @@ class VoiceSpeaker:
             return
         monitor = self.barge_in
         try:
-            samples, rate = self.audio(text, fixed)
+            samples, rate = self.audio(text, fixed, pace)
         except AudioDeviceError as exc:
             self._give_up(exc)
             return
@@ -206,9 +214,9 @@ class MultiSpeaker:
     def __init__(self, *speakers: Speaker) -> None:
         self.speakers = speakers
 
-    def say(self, text: str, fixed: bool = False) -> None:
+    def say(self, text: str, fixed: bool = False, pace: float = 1.0) -> None:
         for speaker in self.speakers:
-            speaker.say(text, fixed)
+            speaker.say(text, fixed, pace)
 
     def tune(self, speaking_rate: float, volume: float) -> None:
         for speaker in self.speakers:

@@ -28,6 +28,8 @@ SYSTEM_WPM = 175
 class Synthesizer(Protocol):
     name: str
     """The voice, for logs, `togetherly voices list` and the speech cache's keys."""
+    pace: tuple[float, float]
+    """(speaking_rate, volume) as last tuned."""
 
     def synthesize(self, text: str) -> tuple[npt.NDArray[np.int16], int]:
         """Mono int16 samples and their rate."""
@@ -64,13 +66,13 @@ class Pyttsx3Synthesizer:
         self._engine.connect("finished-utterance", lambda name=None, completed=True: self._finished.set())
 
     def tune(self, speaking_rate: float, volume: float) -> None:
-        self._pace = (speaking_rate, volume)
+        self.pace = (speaking_rate, volume)
         self._engine.setProperty("rate", round((self._rate_wpm or SYSTEM_WPM) * speaking_rate))
         self._engine.setProperty("volume", max(0.0, min(1.0, volume)))
 
     @property
     def settings_key(self) -> str:
-        return f"system|{self._pace[0]:.2f}|{self._pace[1]:.2f}"
+        return f"system|{self.pace[0]:.2f}|{self.pace[1]:.2f}"
 
     def synthesize(self, text: str) -> tuple[npt.NDArray[np.int16], int]:
         """Mono int16 samples and their rate."""

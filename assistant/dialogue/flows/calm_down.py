@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 BREATH = (Phase("in", 4.0), Phase("hold", 2.0), Phase("out", 6.0))
 BREATH_ROUNDS = 10
 """Twelve seconds a round: ten rounds is about two minutes."""
+CUE_PACE = 0.8
+"""The breathing cues ("Breathe in.") at four fifths of the couple's own pace: slow, like the breath."""
 SHORTEST_BREAK_MIN = 20
 """About the time a flooded body needs to calm down (the article): a shorter break is lengthened."""
 LONGEST_BREAK_MIN = 240
@@ -132,7 +134,10 @@ def breathe(ctx: Conversation, timer: Countdown) -> bool:
                     return True
             late_ms = (ctx.clock.monotonic() - cue.due) * 1000
             log.debug("breathing cue %s %.0f ms after its time", cue.name, late_ms)
-            ctx.say("calm_down.breathing_done" if cue.name == "done" else f"calm_down.breathe_{cue.name}")
+            if cue.name == "done":
+                ctx.say("calm_down.breathing_done")
+            else:
+                ctx.say_at_pace(f"calm_down.breathe_{cue.name}", CUE_PACE)
         return False
 
 
