@@ -152,6 +152,31 @@ def bench_startup(engine: str, wav: Path, repeats: int, extra: list[str]) -> lis
     return [engine, f"{statistics.median(times) * 1000:.0f}", f"{max(peaks):.0f}"]
 
 
+EVENING = ["start our evening ritual", "yes", "a walk", "rain", "cake", "traffic", "yes", "you made tea",
+           "the way we laughed", "yes", "next", "yes"]
+"""A whole evening ritual typed (check-in, appreciation, a question, the hug), then goodbye once the hug is over."""
+
+
+def bench_cache_after_evening(work: Path) -> list[list[str]]:
+    """The speech cache's size after a first evening with the Piper voice: the real command, typed input,
+    replies synthesized (and saved as WAV files instead of played), the start-up warm-up included."""
+    data, spoken = work / "evening-data", work / "evening-speech"
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "--text", "--speak", "--save-speech", str(spoken),
+                             "--data-dir", str(data), "--partner-one", "Sam", "--partner-two", "Alex"],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdin is not None
+    proc.stdin.write("".join(line + "\n" for line in EVENING))
+    proc.stdin.flush()
+    time.sleep(45)  # the lines before it are spoken, then the twenty-second hug runs on the real clock
+    proc.stdin.write("goodbye\n")
+    proc.stdin.close()
+    proc.wait(timeout=300)
+    cache = [p for p in (data / "speech-cache").glob("*") if p.is_file()]
+    lines = len(list(spoken.glob("*.wav")))
+    size = sum(p.stat().st_size for p in cache)
+    return [["Piper joe", str(lines), str(len(cache)), f"{size / 1e6:.1f}"]]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
@@ -222,6 +247,8 @@ def main() -> int:
               ["engine", "echo cancellation", "echo level", "'stop' caught", "other", "reaction p50",
                "reaction p95", "false barge-ins", "false per hour"], bench_barge_in(pocketsphinx, work, args.repeats))
         print("\nVosk: barge-in and turn latency need an English model (not present here).")
+        table("Speech cache after a first evening ritual (typed, spoken with Piper; bounded at 64 MB)",
+              ["voice", "sounds played", "cached lines", "cache MB"], bench_cache_after_evening(work))
 
     finally:
         shutil.rmtree(work, ignore_errors=True)
