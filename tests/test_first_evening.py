@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -65,6 +66,17 @@ def test_a_command_instead_of_names_is_acted_on(tmp_path: Path) -> None:
     s = first_run(tmp_path, ["hug for 3 seconds", "", "goodbye"])  # a blank line: quiet until the chime
     assert s.lines.count("(chime: hug end)") == 1
     assert not load_settings(tmp_path).names_asked, "asked again another evening"
+
+
+def test_input_that_ends_while_names_are_asked_ends_with_a_goodbye(tmp_path: Path) -> None:
+    # WAV files or a typed script can run out before anyone answered: a goodbye, exit 0, nothing kept.
+    s = first_run(tmp_path, [])
+    assert s.lines[0].startswith("Hi, I'm Togetherly. What should I call you two?")
+    assert s.lines[-1] in s.variants("core.goodbye")
+    assert not (tmp_path / "config.yaml").exists()
+    result = subprocess.run([sys.executable, "-m", "assistant", "--text", "--data-dir", str(tmp_path / "cli")],
+                            input="", capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
 
 
 def test_unclear_names_get_an_example_then_a_second_try(tmp_path: Path) -> None:

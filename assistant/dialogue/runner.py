@@ -43,6 +43,9 @@ class Assistant:
         except SessionEnding:
             self.ctx.say("core.goodbye")
             return self.ctx.ending or 0
+        except EndOfInput:  # the input ended at a prompt outside any ritual (the first evening's names)
+            self.ctx.say("core.goodbye")
+            return 0
 
     def _run(self) -> int:
         ctx = self.ctx
