@@ -32,6 +32,7 @@ from assistant.audio.endpointer import (
     FRAME_SAMPLES,
 )
 from assistant.audio.samples import SAMPLE_RATE, read_wav, write_wav
+from assistant.audio.sinks import WavFileSink
 from assistant.hearing.recognizer import Recognizer
 from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet
@@ -125,6 +126,43 @@ def bench_reply(recognizer: Recognizer, wavs: dict[str, Path], repeats: int) -> 
     return [["reply text ready", f"{statistics.median(to_text):.0f}", f"{pct(to_text, 0.95):.0f}"],
             ["first reply audio (pyttsx3 in memory)", f"{statistics.median(to_audio):.0f}",
              f"{pct(to_audio, 0.95):.0f}"]]
+
+
+def bench_first_audio(work: Path, repeats: int) -> list[list[str]]:
+    """Reply text → first audio sample, per voice: a fixed line from the speech cache, and a new line's first
+    sentence synthesized (as `VoiceSpeaker.say` plays a line sentence by sentence)."""
+    from assistant.dialogue.responses import Responses  # noqa: PLC0415
+    from assistant.voice.piper import PiperSynthesizer  # noqa: PLC0415
+    from assistant.voice.speaker import VoiceSpeaker, sentences  # noqa: PLC0415
+    from assistant.voice.speech_cache import SpeechCache  # noqa: PLC0415
+    from assistant.voice.synthesis import Pyttsx3Synthesizer, Synthesizer  # noqa: PLC0415
+
+    responses = Responses.load_dir(language_dir() / "responses")
+    keys = ["checkin.greet", "checkin.ask_high", "core.after_flow", "hug.done_hug", "calm_down.acknowledge",
+            "question_game.intro", "core.goodbye", "core.capabilities"]
+    lines = [responses.render(key, partner_one="Sam", partner_two="Alex", name="Sam") for key in keys]
+    rows = []
+    voices: list[tuple[str, Synthesizer]] = [("Piper joe", PiperSynthesizer()), ("system (pyttsx3)",
+                                                                               Pyttsx3Synthesizer())]
+    for label, synth in voices:
+        voice = VoiceSpeaker(synth, WavFileSink(work / f"first-audio-{label[:4]}"),
+                             cache=SpeechCache(work / f"first-audio-cache-{label[:4]}"))
+        voice.audio("Warming up the voice.")  # Piper's first call takes ~1.7 s; the assistant warms it at start
+        cached: list[float] = []
+        fresh: list[float] = []
+        for _ in range(repeats):
+            for line in lines:
+                first = sentences(line)[0] + f" ({len(fresh)})"  # never seen: synthesized now
+                start = time.perf_counter()
+                voice.audio(first)
+                fresh.append((time.perf_counter() - start) * 1000)
+                voice.audio(line, fixed=True)
+                start = time.perf_counter()
+                voice.audio(line, fixed=True)
+                cached.append((time.perf_counter() - start) * 1000)
+        rows += [[label, "cached line", f"{statistics.median(cached):.1f}", f"{pct(cached, 0.95):.1f}"],
+                 [label, "new line, first sentence", f"{statistics.median(fresh):.0f}", f"{pct(fresh, 0.95):.0f}"]]
+    return rows
 
 
 _PEAK_LAUNCHER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
@@ -247,6 +285,8 @@ def main() -> int:
               ["engine", "echo cancellation", "echo level", "'stop' caught", "other", "reaction p50",
                "reaction p95", "false barge-ins", "false per hour"], bench_barge_in(pocketsphinx, work, args.repeats))
         print("\nVosk: barge-in and turn latency need an English model (not present here).")
+        table("Reply text → first audio sample (ms, in memory)", ["voice", "line", "p50", "p95"],
+              bench_first_audio(work, args.repeats))
         table("Speech cache after a first evening ritual (typed, spoken with Piper; bounded at 64 MB)",
               ["voice", "sounds played", "cached lines", "cache MB"], bench_cache_after_evening(work))
 
