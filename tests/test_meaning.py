@@ -124,3 +124,66 @@ def test_the_fitted_classifier_is_cached_and_gives_the_same_verdicts(tmp_path: P
     assert retrained.classify("we're having a row") == "need_break"
     with np.load(cached) as rewritten:
         assert rewritten["coef"].shape[1] == len(INTENTS.names()) + 1, "rewritten"
+
+
+# -- the two ways of running the model -------------------------------------------------------------
+
+SENTENCES = ["we need a break", "I think we both need to step back from this", "start our check-in",
+             "can we have a kiss", "what's the weather tomorrow", "ugh we're fighting again and it's getting nasty"]
+
+
+def test_the_int8_model_is_the_default_and_agrees_with_the_fp32_one(embedder: SentenceEmbedder) -> None:
+    assert embedder.backend == "onnx-int8"
+    fp32 = SentenceEmbedder(use_int8=False)
+    assert fp32.backend == "numpy-fp32"
+    agreement = np.sum(embedder.embed(SENTENCES) * fp32.embed(SENTENCES), axis=1)
+    assert agreement.min() > 0.99, agreement  # measured 0.9967 at worst over the evaluation set
+    # Both reproduce the model's reference similarity (above) and rank meanings alike.
+    for model in (embedder, fp32):
+        calm, step_back, weather = model.embed([SENTENCES[0], SENTENCES[1], SENTENCES[4]])
+        assert float(calm @ step_back) > float(calm @ weather)
+
+
+def test_a_damaged_int8_model_is_not_run_and_the_fp32_model_serves(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    from assistant.understanding.embeddings import int8_model
+
+    installed = int8_model()
+    assert installed is not None
+    damaged = tmp_path / "model.onnx"
+    data = bytearray(installed.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte: the same size, another SHA-256
+    damaged.write_bytes(bytes(data))
+    with caplog.at_level("WARNING"):
+        model = SentenceEmbedder(int8=damaged)
+    assert model.backend == "numpy-fp32"
+    assert "is damaged (size or SHA-256)" in caplog.text and "pip install --force-reinstall" in caplog.text
+    assert np.linalg.norm(model.embed(["we need a break"])[0]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_optimized_model_is_cached_and_a_damaged_copy_is_replaced(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOGETHERLY_CACHE_DIR", str(tmp_path))
+    first = SentenceEmbedder().embed(SENTENCES)
+    [optimized] = tmp_path.glob("minilm-int8-*.onnx")
+    assert optimized.stat().st_size > 50_000_000 and optimized.stat().st_mode & 0o077 == 0
+    assert np.allclose(SentenceEmbedder().embed(SENTENCES), first, atol=1e-5), "loaded from the cache"
+    optimized.write_bytes(b"not an onnx model")
+    assert np.allclose(SentenceEmbedder().embed(SENTENCES), first, atol=1e-5), "the export itself, run again"
+    assert not optimized.exists() or optimized.stat().st_size > 50_000_000
+    SentenceEmbedder()
+    assert optimized.stat().st_size > 50_000_000, "made again"
+
+
+def test_a_classifier_fitted_before_runs_without_scikit_learn(tmp_path: Path) -> None:
+    # scikit-learn and SciPy are ~90 MB: the running assistant needs them only to train.
+    import subprocess
+    import sys
+
+    probe = ("import sys; from assistant import app; m = app.language_matcher(); m.classifier;"
+             " print(m.match('I think we both need to step back from this').intent);"
+             " print(sorted({k.split('.')[0] for k in sys.modules} & {'sklearn', 'scipy'}))")
+    for _ in range(2):  # the first run may train (and cache); the second loads what was fitted
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["need_break", "[]"]
