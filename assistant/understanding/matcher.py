@@ -54,6 +54,7 @@ class Match:
         return dict(self.slots).get(name)
 
 
+REWORDED_PROBABILITY = 0.5
 EXACT_SCORE = 95.0
 """A phrase matched at least this well was said as it is."""
 _CLASSIFIERS: dict[tuple[object, ...], Future[IntentClassifier]] = {}
@@ -141,7 +142,7 @@ class IntentMatcher:
         if not ranked:
             return Match(text, None, 0.0, None, ())
         name, (score, best) = ranked[0]
-        if score >= cutoff:
+        if score >= EXACT_SCORE or (score >= cutoff and not self._reworded(text, name, allowed, paraphrases)):
             return Match(text, name, score, best.text, alternatives, _numbers_as_heard(text, best.slots))
         if not paraphrases or self.classifier is None or len(text.split()) > MAX_PARAPHRASE_WORDS:
             return Match(text, None, score, best.text, alternatives)
@@ -153,6 +154,14 @@ class IntentMatcher:
         fuzzy = best_per_intent.get(intent, (0.0, closest))[0]
         return Match(text, intent, fuzzy, closest.text, alternatives,
                      _numbers_as_heard(text, closest.slots), by="classifier")
+
+    def _reworded(self, text: str, intent: str, allowed: Collection[str] | None, paraphrases: bool) -> bool:
+        """A near phrase (not an exact one) whose meaning the classifier reads as another intent: "remind us of
+        our goals" is one word from "remind us of our rules", but means the goals."""
+        if not paraphrases or self._classifier is None or not self._classifier.done():
+            return False
+        other = self.classifier.classify(text, allowed, REWORDED_PROBABILITY) if self.classifier else None
+        return other is not None and other != intent
 
     def _closest_phrase(self, text: str, intent: str) -> Phrase:
         texts, phrases = self._choices(frozenset([intent]))
