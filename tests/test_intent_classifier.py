@@ -93,3 +93,19 @@ def test_spoken_paraphrases_are_understood_through_the_commands_language_model(s
     assert grammar_only.wav(spoken["progress"], everything).intent != "progress"
     assert understander.wav(spoken["break_ready"], everything).intent == "break_ready"
     assert understander.wav(spoken["not for us"], everything).intent is None
+
+
+def test_the_classifiers_ngrams_are_scikit_learns() -> None:
+    # Classifying needs no scikit-learn (assistant/understanding/ngrams.py), so its n-grams must be the very
+    # ones TfidfVectorizer's analyzers make with the same settings, on every phrase and some odd input.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from assistant.understanding.ngrams import CHAR_NGRAMS, WORD_NGRAMS, char_ngrams, word_ngrams
+
+    words = TfidfVectorizer(ngram_range=WORD_NGRAMS).build_analyzer()
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS).build_analyzer()
+    texts = [p.text for p in INTENTS.phrases()] + list(INTENTS.out_of_scope) + [
+        "", " ", "I", "a b", "ab", "abcd", "x  y\tz", "Ünïcode café naïve", "it's we're 20 seconds", "UPPER Case"]
+    for text in texts:
+        assert word_ngrams(text) == words(text), text
+        assert char_ngrams(text) == chars(text), text

@@ -33,21 +33,22 @@ LEVELS = (None, 15.0)
 FAMILIES = ("espeak", "flite")
 ENGINES = ("whisper", "pocketsphinx")
 # Measured on this subset (decoding is deterministic), first voice of each family, right / out of scope
-# accepted. Whisper: espeak 19/24 and 0/12 clean, 17/24 and 0/12 at 15 dB; flite 20/24 and 1/12 clean,
-# 17/24 and 1/12 at 15 dB. pocketsphinx (the fallback): espeak 8/24 and 7/12 clean, 10/24 and 4/12 at
-# 15 dB; flite 18/24 and 2/12 clean, 3/24 and 7/12 at 15 dB. pocketsphinx's commands language model is
+# accepted. Whisper: espeak 19/24 and 1/12 clean, 17/24 and 1/12 at 15 dB; flite 21/24 and 2/12 clean,
+# 17/24 and 1/12 at 15 dB. pocketsphinx (the fallback): espeak 8/24 and 5/12 clean, 11/24 and 6/12 at
+# 15 dB; flite 19/24 and 2/12 clean, 4/24 and 5/12 at 15 dB. pocketsphinx's commands language model is
 # built from the phrases, so it turns other speech into command-like words, and the meaning stage that
 # lifted Whisper accepts more of them (before it: 1-3/12): a known limit of the fallback (README).
+# Each threshold is one sentence from what was measured.
 MIN_ACCURACY = {
     ("whisper", "espeak", None): 18 / 24, ("whisper", "espeak", 15.0): 16 / 24,
-    ("whisper", "flite", None): 19 / 24, ("whisper", "flite", 15.0): 16 / 24,
-    ("pocketsphinx", "espeak", None): 7 / 24, ("pocketsphinx", "espeak", 15.0): 9 / 24,
-    ("pocketsphinx", "flite", None): 17 / 24, ("pocketsphinx", "flite", 15.0): 2 / 24}
+    ("whisper", "flite", None): 20 / 24, ("whisper", "flite", 15.0): 16 / 24,
+    ("pocketsphinx", "espeak", None): 7 / 24, ("pocketsphinx", "espeak", 15.0): 10 / 24,
+    ("pocketsphinx", "flite", None): 18 / 24, ("pocketsphinx", "flite", 15.0): 3 / 24}
 MAX_FALSE_ACCEPTS = {
-    ("whisper", "espeak", None): 1 / 12, ("whisper", "espeak", 15.0): 1 / 12,
-    ("whisper", "flite", None): 2 / 12, ("whisper", "flite", 15.0): 2 / 12,
-    ("pocketsphinx", "espeak", None): 8 / 12, ("pocketsphinx", "espeak", 15.0): 5 / 12,
-    ("pocketsphinx", "flite", None): 3 / 12, ("pocketsphinx", "flite", 15.0): 8 / 12}
+    ("whisper", "espeak", None): 2 / 12, ("whisper", "espeak", 15.0): 2 / 12,
+    ("whisper", "flite", None): 3 / 12, ("whisper", "flite", 15.0): 2 / 12,
+    ("pocketsphinx", "espeak", None): 6 / 12, ("pocketsphinx", "espeak", 15.0): 7 / 12,
+    ("pocketsphinx", "flite", None): 3 / 12, ("pocketsphinx", "flite", 15.0): 6 / 12}
 Key = tuple[str, str, float | None]
 
 
@@ -104,12 +105,12 @@ def test_out_of_scope_speech_is_rejected(verdicts: dict[Key, list[tuple[Item, st
         f"{accepted}/{len(judged)} accepted"
 
 
-@pytest.mark.parametrize(("mode", "min_right", "max_false"), [("in-state", 0.90, 0.04), ("all", 0.92, 0.06)])
+@pytest.mark.parametrize(("mode", "min_right", "max_false"), [("in-state", 0.92, 0.03), ("all", 0.95, 0.06)])
 def test_typed_paraphrases_of_the_whole_test_split(mode: str, min_right: float, max_false: float) -> None:
     """Typed words (`togetherly --text`) through the fuzzy matcher and the intent classifier (n-grams and
     sentence embeddings), on the whole test split: each sentence judged in the state where it would be said
     (out-of-scope ones in the idle loop, with its higher bar), and with every intent allowed. Measured:
-    in-state 91.0% right and 1/50 out-of-scope accepted; every intent 93.8% and 2/50 (before the meaning
+    in-state 93.1% right and 1/50 out-of-scope accepted; every intent 95.6% and 3/50 (before the meaning
     stage: 71.3% and 10%)."""
     intents = IntentSet.load_dir(language_dir())
     matcher = IntentMatcher(intents)
@@ -130,7 +131,7 @@ def test_typed_paraphrases_of_the_whole_test_split(mode: str, min_right: float, 
 
 def test_talk_not_meant_for_us_rarely_starts_a_ritual() -> None:
     """The seed article read as talk near the device, sentence by sentence, typed into the idle loop.
-    Measured: 10 of 154 sentences start a ritual (41 without the idle loop's higher bar)."""
+    Measured: 2 of 154 sentences start a ritual (18 without the idle loop's higher bar)."""
     intents = IntentSet.load_dir(language_dir())
     matcher = IntentMatcher(intents)
     idle = listening_states(intents)["idle"]
@@ -140,4 +141,4 @@ def test_talk_not_meant_for_us_rarely_starts_a_ritual() -> None:
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if len(s.split()) >= 3]
     assert len(sentences) > 150, f"the seed article is read from shared/ beside the checkout: {article}"
     started = [s for s in sentences if matcher.match(s, idle, idle=True).intent in triggers]
-    assert len(started) <= 12, started
+    assert len(started) <= 4, started

@@ -12,14 +12,15 @@ of the intent chosen, it is not for us. Measured on the understanding splits: RE
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from assistant.understanding.intents import IntentSet
+from assistant.understanding.ngrams import char_ngrams, word_ngrams
 
 if TYPE_CHECKING:
     from assistant.understanding.meaning import SentenceMeaning
@@ -34,16 +35,17 @@ with 8% false accepts where 0.5 fell to 83%. A mistaken ritual costs more than a
 
 class _Features:
     """One fitted TfidfVectorizer, applied without scikit-learn's per-call validation, which costs
-    about 2 ms a sentence against 0.05 ms here (the matcher must stay well under 1 ms). The analyzer
-    (tokenizing, n-grams) is scikit-learn's own; only the weighting is repeated: sublinear tf x idf, l2."""
+    about 2 ms a sentence against 0.05 ms here (the matcher must stay well under 1 ms), and without
+    scikit-learn at all once fitted (assistant/understanding/ngrams.py). Only the weighting is repeated:
+    sublinear tf x idf, l2."""
 
-    def __init__(self, vectorizer: Any, offset: int, vocabulary: dict[str, int] | None = None,
-                 idf: npt.NDArray[np.float64] | None = None) -> None:
-        """`vectorizer` gives the analyzer; its fitted vocabulary and idf, unless given (from the cache)."""
-        self._analyze = vectorizer.build_analyzer()
-        self.vocabulary: dict[str, int] = vocabulary if vocabulary is not None else dict(vectorizer.vocabulary_)
+    def __init__(self, analyze: Callable[[str], list[str]], offset: int, vocabulary: dict[str, int],
+                 idf: npt.NDArray[np.float64]) -> None:
+        """`analyze`: the n-grams of a text; the fitted vocabulary and idf (from training or the cache)."""
+        self._analyze = analyze
+        self.vocabulary = vocabulary
         self._index: dict[str, int] = {term: offset + i for term, i in self.vocabulary.items()}
-        self.idf = np.asarray(idf if idf is not None else vectorizer.idf_, dtype=np.float64)
+        self.idf = np.asarray(idf, dtype=np.float64)
         self._offset = offset
         self.size = len(self._index)
 
@@ -80,27 +82,27 @@ class IntentClassifier:
                  meaning: SentenceMeaning | None = None) -> None:
         """Train on every phrase of `intents` and its out-of-scope sentences (a fraction of a second,
         given the sentences' embeddings). `meaning`: the embedding stage, or None for n-grams alone."""
-        from scipy.sparse import csr_matrix, hstack  # noqa: PLC0415 - heavy; only when a classifier is wanted
-        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
-        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-        from sklearn.svm import LinearSVC  # noqa: PLC0415
-
         self.margin = margin
         self.meaning = meaning
         texts = [p.text for p in intents.phrases()] + list(intents.out_of_scope)
         labels = [p.intent for p in intents.phrases()] + [NOT_FOR_US] * len(intents.out_of_scope)
-        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
         if meaning is not None:
             self._vectors = meaning.vectors(texts)
             self._labels = np.asarray(labels)
             fitted = meaning.fitted(texts, labels)
-            if fitted is not None:  # fitted before on these very sentences: no training, no training's memory
-                self._words = _Features(words, 0, fitted.words, fitted.words_idf)
-                self._chars = _Features(chars, self._words.size, fitted.chars, fitted.chars_idf)
+            if fitted is not None:  # fitted before on these very sentences: no training, no scikit-learn
+                self._words = _Features(word_ngrams, 0, fitted.words, fitted.words_idf)
+                self._chars = _Features(char_ngrams, self._words.size, fitted.chars, fitted.chars_idf)
                 self._classes: list[str] = fitted.classes
                 self._coef, self._dense_coef, self._intercept = fitted.coef, fitted.dense_coef, fitted.intercept
                 return
+        from scipy.sparse import csr_matrix, hstack  # noqa: PLC0415 - heavy; only when training
+        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+        from sklearn.svm import LinearSVC  # noqa: PLC0415
+
+        words = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True)
+        chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)
         parts = [words.fit_transform(texts), chars.fit_transform(texts)]
         if meaning is not None:
             parts.append(csr_matrix(self._vectors * meaning.weight))
@@ -110,8 +112,8 @@ class IntentClassifier:
         model = LinearSVC(C=1.0, class_weight="balanced") if meaning is None else \
             LogisticRegression(C=meaning.c, class_weight="balanced", max_iter=meaning.iterations)
         model.fit(matrix, labels)
-        self._words = _Features(words, 0)
-        self._chars = _Features(chars, self._words.size)
+        self._words = _Features(word_ngrams, 0, dict(words.vocabulary_), words.idf_)
+        self._chars = _Features(char_ngrams, self._words.size, dict(chars.vocabulary_), chars.idf_)
         self._classes = [str(c) for c in model.classes_]
         coef = np.asarray(model.coef_, dtype=np.float64).T  # features x classes
         sparse_size = self._words.size + self._chars.size

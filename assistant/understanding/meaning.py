@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ from assistant.errors import ModelError
 from assistant.paths import cache_dir
 from assistant.private_files import write_private
 from assistant.understanding.classifier import Fitted
-from assistant.understanding.embeddings import SentenceEmbedder, model_folder
+from assistant.understanding.embeddings import SentenceEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +109,14 @@ class SentenceMeaning:
         self._write(path, buffer.getvalue())
 
     def _settings(self) -> str:
-        import sklearn  # noqa: PLC0415 - its version is part of what was fitted
-
-        return f"weight={self.weight} c={self.c} iterations={self.iterations} sklearn={sklearn.__version__}"
+        # scikit-learn's version is part of what was fitted; read without importing it (90 MB with SciPy).
+        return f"weight={self.weight} c={self.c} iterations={self.iterations} sklearn={version('scikit-learn')}"
 
     def _cache_path(self, texts: list[str], kind: str = "phrase-vectors", suffix: str = ".npy") -> Path | None:
         try:
-            weights = model_folder() / "model.safetensors"
-            stamp = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}"
-        except (ModelError, OSError):
+            weights = self._embedder.model_file
+            stamp = f"{self._embedder.backend}:{weights.stat().st_size}:{weights.stat().st_mtime_ns}"
+        except OSError:
             return None
         digest = hashlib.sha256(("\n".join([stamp, *texts])).encode("utf-8")).hexdigest()[:24]
         return (self._cache or cache_dir()) / f"{kind}-{digest}{suffix}"
