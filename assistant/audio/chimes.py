@@ -38,6 +38,8 @@ CHIMES: dict[str, tuple[ChimeNote, ...]] = {
     "hug_end": (ChimeNote(659.25, 0.0, 0.6), ChimeNote(523.25, 0.3, 1.0)),
     # Three soft rising notes to come back from a break without a jolt.
     "break_end": (ChimeNote(392.0, 0.0, 0.8), ChimeNote(493.88, 0.35, 0.8), ChimeNote(587.33, 0.7, 1.2)),
+    # One soft note: "I'm listening", after the wake phrase said on its own.
+    "listening": (ChimeNote(587.33, 0.0, 0.3),),
 }
 
 

@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "Piper voice in the models folder's voices/")
     setup.add_argument("--speaking-rate", type=float, metavar="X", help="1 is the voice's own pace (default 0.9)")
     setup.add_argument("--volume", type=float, metavar="X", help="0.1 to 1 (default 0.8)")
+    setup.add_argument("--wake-phrase", action=argparse.BooleanOptionalAction, default=None,
+                       help="for always-on bedside use: outside a ritual, only what starts with \"Togetherly\" "
+                            "is heard (default off)")
 
     notes = sub.add_parser("notes", parents=[common], help="list, export or forget saved notes",
                            description="List what Togetherly has saved (optionally filtered), export it to\n"
@@ -162,6 +165,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                              "or a Piper voice in the models folder's voices/)")
     parser.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder (implies Vosk)")
     parser.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
+    parser.add_argument("--wake-phrase", action=argparse.BooleanOptionalAction, default=None,
+                        help="outside a ritual, hear only what starts with \"Togetherly\" (default from config)")
     parser.add_argument("--partner-one", metavar="NAME", help="first partner's name for this session")
     parser.add_argument("--partner-two", metavar="NAME", help="second partner's name for this session")
 
@@ -242,7 +247,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from assistant.cli.setup import setup  # noqa: PLC0415
 
         return setup(args.data_dir, args.partner_one, args.partner_two, args.engine, voice=args.voice,
-                     speaking_rate=args.speaking_rate, volume=args.volume)
+                     speaking_rate=args.speaking_rate, volume=args.volume, wake_phrase=args.wake_phrase)
     if args.command == "notes":
         from assistant.cli.notes import notes  # noqa: PLC0415
 

@@ -41,6 +41,8 @@ def build_session(args: argparse.Namespace) -> Session:
                                    ("engine", args.engine), ("voice", args.voice)) if v}
     if args.model:
         overrides.update(vosk_model=args.model, engine="vosk")
+    if args.wake_phrase is not None:
+        overrides["wake_phrase"] = args.wake_phrase
     settings = with_updates(settings, overrides)
     matcher = language_matcher()
 

@@ -11,7 +11,8 @@ from assistant.errors import ConfigError
 
 
 def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str | None, *,
-          voice: str | None = None, speaking_rate: float | None = None, volume: float | None = None) -> int:
+          voice: str | None = None, speaking_rate: float | None = None, volume: float | None = None,
+          wake_phrase: bool | None = None) -> int:
     """Write config.yaml. Names not given as flags are asked at a terminal, or read from piped input
     (a line each); a config.yaml that cannot be read is set aside and replaced."""
     directory = paths.prepare_data_dir(paths.data_dir(data_dir))
@@ -32,9 +33,11 @@ def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str |
         one = one if one is not None else next(names, "") or None
         two = two if two is not None else next(names, "") or None
     updates = {k: v for k, v in (("partner_one", one), ("partner_two", two), ("engine", engine), ("voice", voice),
-                                 ("speaking_rate", speaking_rate), ("volume", volume)) if v is not None and v != ""}
+                                 ("speaking_rate", speaking_rate), ("volume", volume), ("wake_phrase", wake_phrase))
+               if v is not None and v != ""}
     settings = with_updates(current, updates)
     path = save_settings(directory, settings)
     print(f"Saved {path}: partners {settings.partner_one} and {settings.partner_two}, engine {settings.engine}, "
-          f"voice {settings.voice} (pace {settings.speaking_rate:g}, volume {settings.volume:g}).")
+          f"voice {settings.voice} (pace {settings.speaking_rate:g}, volume {settings.volume:g}), wake phrase "
+          + ('on: start with "Togetherly"' if settings.wake_phrase else "off") + ".")
     return 0

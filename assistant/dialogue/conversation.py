@@ -19,7 +19,7 @@ from assistant.dialogue.policy import MIN_COMMAND_CONFIDENCE, confirmation_key, 
 from assistant.dialogue.responses import Responses
 from assistant.dialogue.spoken_text import spoken_form
 from assistant.errors import TogetherlyError
-from assistant.hearing.requests import Heard, Listener, ListenMode, ListenRequest, command_request
+from assistant.hearing.requests import SILENCE, Heard, Listener, ListenMode, ListenRequest, command_request
 from assistant.notes.store import NotesStore
 from assistant.understanding.matcher import IntentMatcher, Match
 from assistant.voice.speaker import Speaker
@@ -155,7 +155,15 @@ class Conversation(NotesDoor):
         heard = self._listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline))
         if heard.status != "speech":
             return heard, None
-        heard_match = self.matcher.match(heard.text, intents, idle=idle)
+        if idle and self.settings.wake_phrase:
+            addressed = self._addressed(heard, intents)
+            if addressed is None:
+                return SILENCE, None  # talk in the room, not for us: no reply at all
+            heard = addressed
+            if heard.status != "speech":
+                return heard, None
+        # Addressed by name, a paraphrase needs no more certainty than inside a ritual.
+        heard_match = self.matcher.match(heard.text, intents, idle=idle and not self.settings.wake_phrase)
         match = gate(heard_match, heard.confidence, self.tuning.min_command_confidence)
         if match.intent != heard_match.intent:
             log.info("rejected %s: engine confidence %.2f", heard_match.intent, heard.confidence)
@@ -165,6 +173,18 @@ class Conversation(NotesDoor):
         self.last_confidence = heard.confidence
         self.last_heard = heard.text
         return heard, match
+
+    def _addressed(self, heard: Heard, intents: Sequence[str]) -> Heard | None:
+        """With the wake phrase on: what was said after "Togetherly" (after a chime, when the name came
+        alone); None when the utterance did not start with it."""
+        rest = self.matcher.intents.wake.rest(heard.text)
+        if rest is None:
+            log.info("not addressed: ignored in the idle loop (wake phrase on)")  # never the words
+            return None
+        if rest:
+            return Heard("speech", rest, heard.confidence, heard.recognize_ms)
+        self.speaker.chime("listening")
+        return self._listen(command_request(self.matcher.intents.phrases(intents), self.tuning.command_timeout_s))
 
     def heed(self, heard: Heard, match: Match | None) -> str | None:
         """What every prompt and wait does first with what it heard: the end of input ends, "goodbye" ends

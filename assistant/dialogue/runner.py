@@ -52,6 +52,8 @@ class Assistant:
         first = self._first_evening()
         for key in self.notices:
             ctx.say(key)
+        if ctx.settings.wake_phrase:
+            ctx.say("core.wake_hint")
         self.on_start()
         ctx.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder
         if first is not None and not self._act_on(first):

@@ -42,6 +42,7 @@ from assistant.data_files import line_for, load_model
 from assistant.errors import DataFileError
 from assistant.understanding.normalize import Normalizer
 from assistant.understanding.numbers import spell_number
+from assistant.understanding.wake import WAKE_FILE, WakePhrase
 
 NORMALIZE_FILE = "normalize.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
@@ -147,10 +148,12 @@ class IntentSet:
     """All intents of one language, keyed by name."""
 
     def __init__(self, intents: Iterable[Intent], normalizer: Normalizer,
-                 out_of_scope: Iterable[str] = ()) -> None:
+                 out_of_scope: Iterable[str] = (), wake: WakePhrase | None = None) -> None:
         self.normalizer = normalizer
         self._intents = {i.name: i for i in intents}
         self.out_of_scope = tuple(text for text in (normalizer.normalize(t) for t in out_of_scope) if text)
+        self.wake = wake or WakePhrase(["togetherly"])
+        """How the assistant is addressed, for the opt-in wake phrase (`assistant.understanding.wake`)."""
         """Normalized sentences that mean none of the intents (examples of what to reject)."""
 
     def __contains__(self, name: object) -> bool:
@@ -197,20 +200,21 @@ class IntentSet:
 
     @classmethod
     def load_dir(cls, directory: Path) -> IntentSet:
-        """Load every `*.yaml` in `directory` (not subfolders) except the normalization and out-of-scope files."""
+        """Load every `*.yaml` in `directory` (not subfolders) except the normalization, out-of-scope and wake files."""
         normalizer = Normalizer.load(directory / NORMALIZE_FILE)
         out_of_scope_path = directory / OUT_OF_SCOPE_FILE
         out_of_scope = load_model(out_of_scope_path, OutOfScopeFile)[0].sentences if out_of_scope_path.exists() else []
         intents: dict[str, Intent] = {}
         for path in sorted(directory.glob("*.yaml")):
-            if path.name in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE):
+            if path.name in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE, WAKE_FILE):
                 continue
             for intent in load_intent_file(path, normalizer):
                 if intent.name in intents:
                     raise DataFileError(path, None, f"intent {intent.name!r} is also defined in "
                                         f"{intents[intent.name].source.name}")
                 intents[intent.name] = intent
-        return cls(intents.values(), normalizer, out_of_scope)
+        wake = WakePhrase.load(directory / WAKE_FILE) if (directory / WAKE_FILE).exists() else None
+        return cls(intents.values(), normalizer, out_of_scope, wake)
 
 
 def _raw_word(word: str) -> str:
