@@ -34,10 +34,11 @@ class RecognitionSession(Protocol):
         """The best guess so far (lower case; "" for none), without ending the utterance: cheap enough
         to ask every frame, so the listener can end a command that is already complete."""
 
-    def silence(self, seconds: float) -> None:
+    def silence(self, seconds: float, *, fed_all: bool = False) -> None:
         """The listener has seen `seconds` of silence after the words fed so far (0: speech again). A
         streaming engine needs nothing of it; one that decodes whole utterances (Whisper) decodes ahead
-        during a pause and keeps that result if nothing but silence follows."""
+        during a pause and keeps that result if nothing but silence follows. `fed_all`: nothing more will
+        be fed unless speech resumes (a command that may end early), so a decode now is the end's."""
 
     def finish(self) -> Transcript:
         """End the utterance and return what was heard."""

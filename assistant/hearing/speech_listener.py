@@ -117,14 +117,13 @@ class SpeechListener:
             # resumes: whether it ends early or after the full window, it was fed the same audio, so ending
             # early changes when the reply comes, never what was recognized (pocketsphinx adapts to all it hears).
             holding = early is not None and early.clear
-            if event is not Event.END:
-                session.silence(endpointer.silence_s)  # Whisper decodes ahead in a pause
             if event is Event.END:
                 if not holding:
                     session.feed(frame)
                 return self._finish(session)
             if holding and endpointer.silence_s > (settings.early_silence_s or 0.0) + 1e-9:
                 held.append(frame)
+                session.silence(endpointer.silence_s, fed_all=True)
                 # Past the short silence the recognizer hears nothing more; an engine that decodes ahead
                 # (Whisper) may only now have the whole command, so keep asking.
                 if early is not None and early.hear(frame, endpointer.silence_s, session):
@@ -135,6 +134,11 @@ class SpeechListener:
                 session.feed(earlier)
             held.clear()
             session.feed(frame)
+            # After the frame, so a decode ahead hears all that was fed. At the short silence, where a clear
+            # command starts to be held, nothing more is fed unless speech resumes: Whisper may decode ahead
+            # now, on exactly the audio the end would decode (a frame more or less changes its words: measured).
+            last = holding and endpointer.silence_s >= (settings.early_silence_s or 0.0) - 1e-9
+            session.silence(endpointer.silence_s, fed_all=last)
             if early is not None and early.hear(frame, endpointer.silence_s, session):
                 self._owed = endpointer.silence_frames_left()
                 return self._finish(session)  # a whole command: the reply starts ~150 ms sooner

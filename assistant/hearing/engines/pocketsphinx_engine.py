@@ -147,7 +147,7 @@ class _PocketsphinxSession:
         hyp = self._decoder.hyp()  # type: ignore[attr-defined]
         return hyp.hypstr.strip().lower() if hyp is not None else ""
 
-    def silence(self, seconds: float) -> None:
+    def silence(self, seconds: float, *, fed_all: bool = False) -> None:
         pass  # streams: decoding already keeps up with the audio
 
     def finish(self) -> Transcript:

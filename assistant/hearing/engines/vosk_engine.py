@@ -141,7 +141,7 @@ class _VoskSession:
         text = str(json.loads(self._recognizer.PartialResult()).get("partial", ""))
         return "" if any(token in text for token in _UNKNOWN_TOKENS) else text.lower()
 
-    def silence(self, seconds: float) -> None:
+    def silence(self, seconds: float, *, fed_all: bool = False) -> None:
         pass  # streams: decoding already keeps up with the audio
 
     def finish(self) -> Transcript:
