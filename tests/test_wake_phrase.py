@@ -102,3 +102,17 @@ def test_whisper_hears_the_name_in_the_piper_voice(tmp_path: Path) -> None:
         from assistant.understanding.matcher import IntentMatcher
 
         assert IntentMatcher(INTENTS).match(rest).intent == intent, heard
+
+
+def test_with_pocketsphinx_the_wake_phrase_is_off_and_the_couple_is_told(tmp_path: Path) -> None:
+    # pocketsphinx decodes into the phrases' words and would never hear the name: it would hear nothing at all.
+    from tests.support.speech_fixtures import synthesize
+
+    wav = synthesize("what can you do", tmp_path / "w.wav")
+    result = subprocess.run([sys.executable, "-m", "assistant", "--wav", str(wav), "--engine", "pocketsphinx",
+                             "--wake-phrase", "--data-dir", str(tmp_path / "data"), "--partner-one", "Sam",
+                             "--partner-two", "Alex"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "the wake phrase needs Whisper; with pocketsphinx everything said is heard" in result.stderr
+    assert "I can't listen for my name" in result.stdout
+    assert "I'll wait for my name" not in result.stdout

@@ -58,6 +58,12 @@ def build_session(args: argparse.Namespace) -> Session:
         listener = TextListener(clock=clock)
     else:
         source, listener, barge_in = _hearing(args, settings, matcher, clock, notices)
+        if settings.wake_phrase and listener.recognizer.name != "whisper":
+            # pocketsphinx and Vosk decode into the phrases' words: the name would never be heard, and
+            # nothing outside a ritual with it.
+            _report(f"the wake phrase needs Whisper; with {listener.recognizer.name} everything said is heard")
+            settings = with_updates(settings, {"wake_phrase": False})
+            notices.append("core.wake_unavailable")
 
     speakers: list[Speaker] = [PrintSpeaker()]
     closers = [source.close] if source is not None else []
