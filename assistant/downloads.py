@@ -1,5 +1,5 @@
 """Downloading a file the user asked for: the only network access Togetherly makes. Streamed with a progress
-bar, its size and SHA-256 checked; what to do with it (unpack a model, install a voice) is the caller's."""
+bar, its size and digests checked; what to do with it (unpack a model, install a voice) is the caller's."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import http.client
 import re
 import shutil
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,23 @@ TIMEOUT_S = 30.0
 """Per network operation: a stalled server fails the download instead of hanging it."""
 USER_AGENT = "togetherly-model-download/0.1"
 SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def given_sha256(sha256: str | None) -> str | None:
+    """A SHA-256 the user typed (`--sha256`), in the form digests are compared in; ModelError if it is none."""
+    if sha256 is None:
+        return None
+    sha256 = sha256.strip().lower()
+    if not SHA256.fullmatch(sha256):
+        raise ModelError(f"invalid --sha256 {sha256!r}: expected 64 hexadecimal digits")
+    return sha256
+
+
+def web_url(url: str) -> str:
+    """`url`, when it is one a download may use; ModelError for any other scheme (file://, ftp://)."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ModelError(f"cannot download {url!r}: only http:// and https:// URLs are supported")
+    return url
 
 
 def say(out: TextIO, message: str) -> None:

@@ -14,9 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +25,7 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.data_files import load_model
-from assistant.downloads import SHA256, check_space, fetch, say, verify
+from assistant.downloads import check_space, fetch, given_sha256, say, verify, web_url
 from assistant.errors import ModelError
 
 ELSEWHERE = "download the zip elsewhere and unpack it into the models folder"
@@ -115,13 +113,9 @@ class _Plan:
 
 def _plan(name: str | None, url: str | None, sha256: str | None) -> _Plan:
     """What to fetch and how to check it, from a catalog name or an explicit URL."""
-    if sha256 is not None:
-        sha256 = sha256.strip().lower()
-        if not SHA256.fullmatch(sha256):
-            raise ModelError(f"invalid --sha256 {sha256!r}: expected 64 hexadecimal digits")
+    sha256 = given_sha256(sha256)
     if url is not None:
-        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-            raise ModelError(f"cannot download {url!r}: only http:// and https:// URLs are supported")
+        web_url(url)
         if name is not None and not _FOLDER.fullmatch(name):
             raise ModelError(
                 f"invalid model folder name {name!r}: use letters, digits, '.', '_' and '-' only"

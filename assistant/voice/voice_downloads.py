@@ -24,7 +24,7 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.data_files import load_model
-from assistant.downloads import SHA256, fetch, say, verify
+from assistant.downloads import fetch, given_sha256, say, verify, web_url
 from assistant.errors import ModelError
 
 ELSEWHERE = "download the voice's .onnx and .onnx.json elsewhere and put them in the voices folder"
@@ -110,11 +110,8 @@ def download_voice(name: str, voices_dir: Path, *, base_url: str | None = None, 
     if entry is None:
         raise ModelError(f"unknown voice {name!r}; known: {', '.join(sorted(catalog.voices))} "
                          "(`togetherly voices list` describes them)")
-    if sha256 is not None and not SHA256.fullmatch(sha256 := sha256.strip().lower()):
-        raise ModelError(f"invalid --sha256 {sha256!r}: expected 64 hexadecimal digits")
-    base = base_url or catalog.base_url
-    if urllib.parse.urlsplit(base).scheme not in ("http", "https"):
-        raise ModelError(f"cannot download from {base!r}: only http:// and https:// URLs are supported")
+    sha256 = given_sha256(sha256)
+    base = web_url(base_url or catalog.base_url)
     base = base if base.endswith("/") else base + "/"
     model = voices_dir / f"{name}.onnx"
     if name in installed_voices(voices_dir):
