@@ -12,7 +12,7 @@ PACKAGE = Path(assistant.__file__).parent
 LAYERS = {
     "__init__": 0, "errors": 0, "clock": 0, "words": 0,
     "paths": 1, "private_files": 1, "downloads": 1,
-    "data_files": 2,
+    "data_files": 2, "checked_files": 2,
     "config": 3,
     "audio": 4,
     "understanding": 5, "notes": 5,

