@@ -152,9 +152,9 @@ class IntentSet:
         self.normalizer = normalizer
         self._intents = {i.name: i for i in intents}
         self.out_of_scope = tuple(text for text in (normalizer.normalize(t) for t in out_of_scope) if text)
+        """Normalized sentences that mean none of the intents (examples of what to reject)."""
         self.wake = wake or WakePhrase(["togetherly"])
         """How the assistant is addressed, for the opt-in wake phrase (`assistant.understanding.wake`)."""
-        """Normalized sentences that mean none of the intents (examples of what to reject)."""
 
     def __contains__(self, name: object) -> bool:
         return name in self._intents

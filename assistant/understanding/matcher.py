@@ -55,6 +55,7 @@ class Match:
 
 
 REWORDED_PROBABILITY = 0.5
+"""How sure the classifier must be that a near phrase means another intent to overrule the phrase."""
 EXACT_SCORE = 95.0
 """A phrase matched at least this well was said as it is."""
 _CLASSIFIERS: dict[tuple[object, ...], Future[IntentClassifier]] = {}
@@ -159,8 +160,8 @@ class IntentMatcher:
         """A near phrase (not an exact one) whose meaning the classifier reads as another intent: "remind us of
         our goals" is one word from "remind us of our rules", but means the goals."""
         if not paraphrases or self._classifier is None or not self._classifier.done():
-            return False
-        other = self.classifier.classify(text, allowed, REWORDED_PROBABILITY) if self.classifier else None
+            return False  # never waits for the classifier's training: the phrase stands meanwhile
+        other = self._classifier.result().classify(text, allowed, REWORDED_PROBABILITY)
         return other is not None and other != intent
 
     def _closest_phrase(self, text: str, intent: str) -> Phrase:

@@ -14,7 +14,8 @@ from assistant.data_files import load_model
 from assistant.words import words
 
 WAKE_FILE = "wake.yaml"
-_BETWEEN = r"[\s,.!?;:'\"-]+"
+_MARKS = r"[\s,.!?;:'\"-]"
+"""What may stand around and between the words of the wake phrase: spaces and punctuation."""
 
 
 class WakeFile(BaseModel):
@@ -26,8 +27,8 @@ class WakePhrase:
     def __init__(self, forms: Iterable[str]) -> None:
         spelled = sorted({tuple(words(form)) for form in forms if words(form)}, key=len, reverse=True)
         # The longest form first ("hey togetherly" before "togetherly"); punctuation and spaces between words.
-        self._start = re.compile(r"^[\s,.!?;:'\"-]*(?:" + "|".join(
-            _BETWEEN.join(re.escape(word) for word in form) for form in spelled) + r")\b[\s,.!?;:'\"-]*",
+        self._start = re.compile(f"^{_MARKS}*(?:" + "|".join(
+            f"{_MARKS}+".join(re.escape(word) for word in form) for form in spelled) + rf")\b{_MARKS}*",
             re.IGNORECASE)
 
     @classmethod
