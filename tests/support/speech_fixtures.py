@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
 import soxr
 
 from assistant.audio.endpointer import FRAME_SAMPLES
@@ -56,13 +57,26 @@ def synthesize_piper(text: str, path: Path, speaking_rate: float = 1.0) -> Path:
     return path
 
 
+PIPER_SEED = 20261202
+"""Piper draws random noise at every line (its voices never say a line twice the same way), so one test run
+and the next would hear different audio; seeded, a run hears what the last one heard."""
+
+
+def seeded_piper(speaking_rate: float = 1.0, seed: int = PIPER_SEED) -> PiperSynthesizer:
+    """The joe voice with onnxruntime's random draws seeded: the same lines in the same order give the same
+    samples. The seed is taken when the voice loads (onnxruntime seeds each random operator as it builds it),
+    so a test that needs its own lines reproducible whatever ran before loads its own."""
+    onnxruntime.set_seed(seed)
+    return PiperSynthesizer(speaking_rate=speaking_rate)
+
+
 _PIPER: dict[float, PiperSynthesizer] = {}
 """One loaded voice per pace: loading takes a third of a second."""
 
 
 def _piper(speaking_rate: float) -> PiperSynthesizer:
     if speaking_rate not in _PIPER:
-        _PIPER[speaking_rate] = PiperSynthesizer(speaking_rate=speaking_rate)
+        _PIPER[speaking_rate] = seeded_piper(speaking_rate)
     return _PIPER[speaking_rate]
 
 
