@@ -38,10 +38,12 @@ class Settings(BaseModel):
     engine: Engine = "auto"
     """auto: Vosk when a Vosk model was downloaded, else Whisper tiny.en, else pocketsphinx's bundled model."""
     vosk_model: Path | None = None
+    whisper_model: str = Field(default="tiny.en", pattern=r"^(tiny|base|small)\.en$")
+    """tiny.en (installed with Togetherly), or base.en / small.en once `togetherly models download` fetched it."""
     break_minutes: int = Field(default=20, ge=1, le=240)
+    """Length of a calm-down break; about twenty minutes lets a racing heart settle."""
     wake_phrase: bool = False
     """Always-on bedside use: outside a ritual only what starts with "Togetherly" is meant for us."""
-    """Length of a calm-down break; about twenty minutes lets a racing heart settle."""
     evening_steps: list[EveningStep] = Field(default_factory=lambda: list(EVENING_STEPS), min_length=1)
     """The bedside evening ritual's steps, in the order they run (leave one out to drop it)."""
 

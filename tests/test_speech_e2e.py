@@ -133,7 +133,7 @@ def test_installed_command_hears_a_checkin_with_whisper_and_keeps_the_answers_as
          "--partner-one", "Sam", "--partner-two", "Alex"],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "listening with whisper" in result.stderr
+    assert "listening with Whisper tiny.en" in result.stderr
     [checkin] = json.loads((tmp_path / "data" / "notes.json").read_text())["notes"]
     assert checkin["completed"]
     kept = [checkin["partners"][0]["high"], checkin["partners"][0]["low"],

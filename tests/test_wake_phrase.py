@@ -66,7 +66,7 @@ def test_inside_a_ritual_no_name_is_needed(tmp_path: Path) -> None:
 def test_addressed_by_name_a_paraphrase_needs_no_idle_bar(tmp_path: Path) -> None:
     # Without the name, the idle loop's higher bar turns this paraphrase away (it may be talk); said to us by
     # name, it is heard.
-    said = "what was it we talked about the other day"
+    said = "could you hurry up a little"
     plain = run_assistant(tmp_path / "plain", [said, "goodbye"])
     named = bedside(tmp_path / "named", [f"Togetherly, {said}", "togetherly goodbye"])
     assert plain.lines[1] in plain.variants("core.didnt_catch_idle")

@@ -10,8 +10,9 @@ from assistant.audio.sources import list_devices
 from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError, ModelError
 from assistant.hearing.engines import choose_vosk_model
-from assistant.hearing.engines.whisper_model import WhisperModelFiles
+from assistant.hearing.engines.whisper_model import DEFAULT_MODEL, WhisperModelFiles
 from assistant.hearing.model_manager import catalog, download_model, list_models
+from assistant.hearing.whisper_downloads import download_whisper_model, installed_whisper_models, load_whisper_catalog
 
 
 def devices() -> int:
@@ -19,7 +20,17 @@ def devices() -> int:
     return 0
 
 
-def models_download(name: str | None, models_dir: Path | None, url: str | None, sha256: str | None) -> int:
+def models_download(name: str | None, models_dir: Path | None, url: str | None, sha256: str | None,
+                    base_url: str | None = None) -> int:
+    """A Vosk model (catalog name or --url zip), or a larger Whisper model by name."""
+    if name is not None and name in load_whisper_catalog().models and url is None:
+        if sha256 is not None:
+            raise ModelError("--sha256 is for a Vosk zip given with --url: a Whisper model's files are "
+                             "checked against the catalog's SHA-256 digests")
+        download_whisper_model(name, paths.models_dir(models_dir), base_url=base_url, out=sys.stderr)
+        return 0
+    if base_url is not None:
+        raise ModelError("--from is for a Whisper model (base.en, small.en); a Vosk zip from elsewhere: --url")
     download_model(name, paths.models_dir(models_dir), url=url, sha256=sha256, out=sys.stderr)
     return 0
 
@@ -30,12 +41,19 @@ def models_list(models_dir: Path | None, data_dir: Path | None = None) -> int:
         settings = load_settings(paths.data_dir(data_dir))
     except ConfigError:
         settings = Settings()
-    try:
-        whisper = WhisperModelFiles.installed()
-        whisper.verify()
-        whisper_line = f"  whisper {whisper.name}: {whisper.folder}"
-    except ModelError as exc:
-        whisper, whisper_line = None, f"  whisper: not usable ({exc})"
+    whisper_lines: list[str] = []
+    whisper: WhisperModelFiles | None = None
+    # As the live loop chooses: the configured Whisper model, else the installed tiny.en.
+    for name in dict.fromkeys([settings.whisper_model, DEFAULT_MODEL]):
+        try:
+            files = WhisperModelFiles.installed(name, directory)
+            files.verify()
+        except ModelError as exc:
+            whisper_lines.append(f"  whisper {name}: not usable ({exc})")
+            continue
+        whisper_lines.append(f"  whisper {files.name}: {files.folder}")
+        whisper = files
+        break
     vosk = choose_vosk_model(settings.vosk_model, directory)
     if settings.engine in ("auto", "vosk") and vosk is not None:
         in_use = f"vosk ({vosk.name})"
@@ -45,7 +63,11 @@ def models_list(models_dir: Path | None, data_dir: Path | None = None) -> int:
         in_use = "pocketsphinx (bundled en-us)"
     print(f"Speech engine in use: {in_use} (engine: {settings.engine} in config)")
     print("Installed:")
-    print(whisper_line)
+    print("\n".join(whisper_lines))
+    for name in installed_whisper_models(directory):
+        if whisper is None or name != whisper.name:
+            print(f"  whisper {name}: {directory / f'whisper-{name}'} (`togetherly setup --whisper-model {name}` "
+                  "uses it)")
     print("  pocketsphinx en-us: bundled with pocketsphinx")
     installed = list_models(directory)
     for model in installed:
@@ -55,4 +77,6 @@ def models_list(models_dir: Path | None, data_dir: Path | None = None) -> int:
     print("Downloadable with `togetherly models download NAME`:")
     for key, info in catalog().items():
         print(f"  {key}: {info.description}")
+    for key, entry in load_whisper_catalog().models.items():
+        print(f"  {key}: {entry.description}")
     return 0

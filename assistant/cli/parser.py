@@ -24,9 +24,9 @@ Say "start our check-in" and it guides you both through a high and a low of the 
 you shared on this machine. Nothing ever leaves the machine.
 
 Input: the microphone (default), WAV files (--wav), or typed text (--text).
-Speech recognition: Whisper tiny.en (installed with Togetherly, runs on this machine); pocketsphinx's
-bundled model as the light fallback; if a Vosk model is present (in the models folder, --model PATH, or
-$TOGETHERLY_VOSK_MODEL) Vosk is used instead.
+Speech recognition: Whisper tiny.en (installed with Togetherly, runs on this machine; base.en and
+small.en can be downloaded); pocketsphinx's bundled model as the light fallback; if a Vosk model is
+present (in the models folder, --model PATH, or $TOGETHERLY_VOSK_MODEL) Vosk is used instead.
 """
 
 EPILOG = """\
@@ -39,12 +39,14 @@ examples:
   togetherly notes                list what you have saved (--json for machine-readable)
   togetherly notes --export our-notes.md   a readable export (filters: --kind, --since, --until)
   togetherly models download      fetch the small US English Vosk model (downloads are the only network use)
+  togetherly models download base.en   fetch a larger Whisper model; `setup --whisper-model base.en` uses it
   togetherly voices list          the Piper voices installed, downloadable and in use
   togetherly intents check        report phrases that collide between intents
 """
 
 
 ENGINES = ["auto", "whisper", "pocketsphinx", "vosk"]
+WHISPER_MODELS = ["tiny.en", "base.en", "small.en"]
 
 NOTES_EPILOG = """\
 examples:
@@ -81,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--partner-one", metavar="NAME")
     setup.add_argument("--partner-two", metavar="NAME")
     setup.add_argument("--engine", choices=ENGINES)
+    setup.add_argument("--whisper-model", choices=WHISPER_MODELS,
+                       help="tiny.en (installed, default), or base.en / small.en after `models download`")
+    setup.add_argument("--models-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                       help="where downloaded models live")
     setup.add_argument("--voice", metavar="NAME", help="joe (the Piper voice, default), system (pyttsx3), or a "
                                                       "Piper voice in the models folder's voices/")
     setup.add_argument("--speaking-rate", type=float, metavar="X", help="1 is the voice's own pace (default 0.9)")
@@ -174,15 +180,19 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_downloads(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """The two command groups that download what the user asks for: speech models and voices."""
-    models = sub.add_parser("models", parents=[common], help="manage Vosk speech models")
+    models = sub.add_parser("models", parents=[common], help="manage speech models (Vosk, larger Whisper models)")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    download = models_sub.add_parser("download", parents=[common], help="download and install a Vosk model",
+    download = models_sub.add_parser("download", parents=[common], help="download and install a speech model",
                                      description="Download a Vosk model (default: the small US English one), "
-                                                 "verify its checksum and unpack it into the models folder. "
-                                                 "Downloads you ask for (this and `voices download`) are "
-                                                 "the only network use.")
-    download.add_argument("name", nargs="?", help="catalog name (default: small-en-us)")
-    download.add_argument("--url", help="download this zip instead of a catalog entry")
+                                                 "verify its checksum and unpack it into the models folder; "
+                                                 "or a larger Whisper model (base.en, small.en), each file's "
+                                                 "size and SHA-256 checked. Downloads you ask for (this and "
+                                                 "`voices download`) are the only network use.")
+    download.add_argument("name", nargs="?", help="catalog name (default: small-en-us; base.en and small.en "
+                                                  "are Whisper models)")
+    download.add_argument("--url", help="download this Vosk zip instead of a catalog entry")
+    download.add_argument("--from", dest="base_url", metavar="URL",
+                          help="for a Whisper model: fetch the same files from this base URL (a mirror)")
     download.add_argument("--sha256", help="expected SHA-256 of the zip given with --url")
     download.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
     listing = models_sub.add_parser("list", parents=[common], help="list installed and downloadable models")
@@ -247,23 +257,26 @@ def _dispatch(args: argparse.Namespace) -> int:
         from assistant.cli.setup import setup  # noqa: PLC0415
 
         return setup(args.data_dir, args.partner_one, args.partner_two, args.engine, voice=args.voice,
-                     speaking_rate=args.speaking_rate, volume=args.volume, wake_phrase=args.wake_phrase)
+                     speaking_rate=args.speaking_rate, volume=args.volume, wake_phrase=args.wake_phrase,
+                     whisper_model=args.whisper_model, models_dir=args.models_dir)
     if args.command == "notes":
         from assistant.cli.notes import notes  # noqa: PLC0415
 
         return notes(args)
     if args.command == "understand":
         from assistant.cli.understand import understand  # noqa: PLC0415
+        from assistant.config import load_settings  # noqa: PLC0415
 
         return understand(args.wav, text=args.text, state=args.state, engine=args.engine, model=args.model,
-                          models_dir=args.models_dir)
+                          models_dir=args.models_dir,
+                          whisper_model=load_settings(paths.data_dir(args.data_dir)).whisper_model)
     if args.command in ("devices", "models"):
         from assistant.cli import models  # noqa: PLC0415
 
         if args.command == "devices":
             return models.devices()
         if args.models_command == "download":
-            return models.models_download(args.name, args.models_dir, args.url, args.sha256)
+            return models.models_download(args.name, args.models_dir, args.url, args.sha256, args.base_url)
         return models.models_list(args.models_dir, args.data_dir)
     if args.command == "voices":
         from assistant.cli import voices  # noqa: PLC0415

@@ -105,12 +105,12 @@ def _hearing(args: argparse.Namespace, settings: Settings, matcher: IntentMatche
     else:  # no microphone at start is an error; one that fails later is waited for
         source = ReconnectingSource(MicrophoneSource(), MicrophoneSource, clock, _report)
     chosen = create_recognizer(settings.engine, settings.vosk_model, paths.models_dir(args.models_dir),
-                               matcher.intents.sentences_heard())
+                               matcher.intents.sentences_heard(), settings.whisper_model)
     recognizer = chosen.recognizer
     if chosen.fallback_reason:
-        _report(f"{chosen.fallback_reason}; listening with pocketsphinx instead")
+        _report(f"{chosen.fallback_reason}; listening with {chosen.label} instead")
         notices.append("core.hearing_fallback")
-    _report(f"listening with {recognizer.name}" + (" (WAV files)" if args.wav else " (microphone)"))
+    _report(f"listening with {chosen.label}" + (" (WAV files)" if args.wav else " (microphone)"))
     barge_in = None
     if not args.wav and not args.save_speech:
         # Spoken aloud into a live microphone: listen for "stop" while speaking (assistant.hearing.barge_in).

@@ -8,11 +8,14 @@ from pathlib import Path
 from assistant import paths
 from assistant.config import Settings, load_settings, save_settings, set_broken_config_aside, with_updates
 from assistant.errors import ConfigError
+from assistant.hearing.engines.whisper_model import DEFAULT_MODEL
+from assistant.hearing.whisper_downloads import installed_whisper_models
 
 
 def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str | None, *,
           voice: str | None = None, speaking_rate: float | None = None, volume: float | None = None,
-          wake_phrase: bool | None = None) -> int:
+          wake_phrase: bool | None = None, whisper_model: str | None = None,
+          models_dir: Path | None = None) -> int:
     """Write config.yaml. Names not given as flags are asked at a terminal, or read from piped input
     (a line each); a config.yaml that cannot be read is set aside and replaced."""
     directory = paths.prepare_data_dir(paths.data_dir(data_dir))
@@ -33,11 +36,16 @@ def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str |
         one = one if one is not None else next(names, "") or None
         two = two if two is not None else next(names, "") or None
     updates = {k: v for k, v in (("partner_one", one), ("partner_two", two), ("engine", engine), ("voice", voice),
-                                 ("speaking_rate", speaking_rate), ("volume", volume), ("wake_phrase", wake_phrase))
+                                 ("speaking_rate", speaking_rate), ("volume", volume), ("wake_phrase", wake_phrase),
+                                 ("whisper_model", whisper_model))
                if v is not None and v != ""}
     settings = with_updates(current, updates)
     path = save_settings(directory, settings)
     print(f"Saved {path}: partners {settings.partner_one} and {settings.partner_two}, engine {settings.engine}, "
           f"voice {settings.voice} (pace {settings.speaking_rate:g}, volume {settings.volume:g}), wake phrase "
-          + ('on: start with "Togetherly"' if settings.wake_phrase else "off") + ".")
+          + ('on: start with "Togetherly"' if settings.wake_phrase else "off") + f", Whisper {settings.whisper_model}.")
+    if whisper_model and whisper_model != DEFAULT_MODEL and whisper_model not in installed_whisper_models(
+            paths.models_dir(models_dir)):
+        print(f"Whisper {whisper_model} is not downloaded yet: `togetherly models download {whisper_model}` "
+              f"fetches it (until then Whisper {DEFAULT_MODEL} hears).")
     return 0

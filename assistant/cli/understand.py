@@ -90,7 +90,7 @@ class Understander:
 
 
 def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: Path | None,
-               models_dir: Path | None) -> int:
+               models_dir: Path | None, whisper_model: str = "tiny.en") -> int:
     if bool(wavs) == text:
         raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
     matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))  # as the live loop
@@ -107,9 +107,9 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
         return 0
     kind = "vosk" if model else engine
     chosen = create_recognizer(kind, model, paths.models_dir(models_dir),  # type: ignore[arg-type]
-                               matcher.intents.sentences_heard())
+                               matcher.intents.sentences_heard(), whisper_model)
     if chosen.fallback_reason:
-        _report(f"{chosen.fallback_reason}; using pocketsphinx instead")
+        _report(f"{chosen.fallback_reason}; using {chosen.label} instead")
     recognizer = chosen.recognizer
     understander = Understander(matcher, recognizer, idle=state == "idle")
     for path in wavs:

