@@ -5,7 +5,7 @@ transcript exactly as typed words are. It does not stream: the utterance is deco
 speculatively as soon as the listener has seen a short silence (`RecognitionSession.silence`), so the
 result is usually ready by the time the endpointer ends the utterance.
 
-Decoding is deliberately plain (measured, README "Speech engines"): greedy at temperature 0 (a
+Decoding is deliberately plain (measured, README "Speech engines"): a small beam at temperature 0 (a
 temperature fallback once took 19 s on 3 s of babble), no prompt (a domain prompt makes Whisper "hear"
 commands in pure noise), features padded to 10 s rather than 30 s (no accuracy lost, ~4x faster), a
 length cap, loops cut, and a no-speech / log-probability gate against what it invents from noise.
@@ -43,6 +43,10 @@ SPECULATE_AFTER_S = 0.25
 """Silence after which the utterance so far is decoded ahead of its end; earlier cuts clip the last word.
 A command the listener may end early is decoded sooner, once it feeds nothing more (`fed_all`): that
 decode hears exactly the audio the end would (measured: the same words, 160 of 160 dev sentences)."""
+BEAM_SIZE = 4
+"""Measured on the dev split (Piper and flite voices, the live matcher on the transcript): against greedy,
+commands right clean 95.0 -> 95.0% and 91.9 -> 93.5%, at 15 dB 88.5 -> 90.7% and 67.9 -> 70.1%, false
+accepts unchanged; a beam of 2 gained less for flite. It costs ~8 ms a command (57 -> 65 ms p50)."""
 _WORDS = re.compile(r"\S+")
 
 
@@ -160,7 +164,7 @@ class WhisperRecognizer:
         features = ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None], dtype=np.float32))
         cap = int(8 + 5 * seconds)  # tokens: far more than anyone says, far fewer than a loop runs to
         with self._lock:
-            result: Any = self._model.generate(features, [self._prompt], beam_size=1, sampling_temperature=0.0,
+            result: Any = self._model.generate(features, [self._prompt], beam_size=BEAM_SIZE, sampling_temperature=0.0,
                                                max_length=len(self._prompt) + cap, return_scores=True,
                                                return_no_speech_prob=True, suppress_blank=True,
                                                suppress_tokens=[-1])[0]
