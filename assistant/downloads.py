@@ -115,6 +115,17 @@ def fetch(url: str, part: Path, size: int | None, label: str, out: TextIO, *,
     return Digests(digest.hexdigest(), md5.hexdigest())
 
 
+def move_into_place(source: Path, destination: Path) -> None:
+    """Rename a checked download (a folder) to where it is found, in one step: it appears whole or not at
+    all. Never replaces what appeared there meanwhile (ModelError); other OSErrors are the caller's."""
+    try:
+        source.rename(destination)
+    except OSError as exc:
+        if destination.exists():
+            raise ModelError(f"{destination} appeared while downloading; not replaced") from exc
+        raise
+
+
 def check_space(directory: Path, needed: int, label: str) -> None:
     free = shutil.disk_usage(directory).free
     if needed > free:

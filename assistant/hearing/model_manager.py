@@ -25,7 +25,7 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.data_files import load_model
-from assistant.downloads import check_space, fetch, given_sha256, say, verify, web_url
+from assistant.downloads import check_space, fetch, given_sha256, move_into_place, say, verify, web_url
 from assistant.errors import ModelError
 
 ELSEWHERE = "download the zip elsewhere and unpack it into the models folder"
@@ -240,12 +240,7 @@ def download_model(
             if installed is not None:
                 target = installed
                 return installed
-        try:
-            os.rename(model, destination)  # atomic: the model appears complete or not at all
-        except OSError as exc:
-            if destination.exists():
-                raise ModelError(f"{destination} appeared while downloading; not replaced") from exc
-            raise
+        move_into_place(model, destination)
         target = destination
     except OSError as exc:  # the temporary files or the rename (disk full, permissions)
         where = exc.filename or models_dir

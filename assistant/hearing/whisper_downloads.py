@@ -21,7 +21,7 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.data_files import load_model
-from assistant.downloads import check_space, fetch, say, verify, web_url
+from assistant.downloads import check_space, fetch, move_into_place, say, verify, web_url
 from assistant.errors import ModelError
 
 FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "model.bin")
@@ -118,12 +118,7 @@ def download_whisper_model(name: str, models_dir: Path, *, base_url: str | None 
         for file_name, file in entry.files.items():
             digests = fetch(base + file_name, staging / file_name, file.size, file_name, out, elsewhere=ELSEWHERE)
             verify(digests.sha256, file.sha256, file_name, out)
-        try:
-            staging.rename(target)  # atomic: the model appears whole or not at all
-        except OSError as exc:
-            if target.exists():
-                raise ModelError(f"{target} appeared while downloading; not replaced") from exc
-            raise
+        move_into_place(staging, target)
         staging = None
     except OSError as exc:  # the temporary folder or the rename (disk full, permissions)
         raise ModelError(f"download of Whisper {name} failed: {exc.strerror or exc} "
