@@ -70,3 +70,18 @@ def test_empty_and_punctuation_only_input_is_rejected() -> None:
 
 def test_shipped_intents_have_no_collisions() -> None:
     assert [(c.a.spoken, c.a.intent, c.b.spoken, c.b.intent) for c in find_collisions(INTENTS)] == []
+
+
+def test_a_lesser_reading_counts_only_when_the_first_means_nothing_and_it_is_a_phrase() -> None:
+    # Whisper's beam: "And this ritual plays." first, "end this ritual please" below it (heard so at 15 dB).
+    assert MATCHER.match("And this ritual plays.").intent is None
+    assert MATCHER.match_heard("And this ritual plays.", ["end this ritual please"]).intent == "stop"
+    # The first reading, when understood, decides.
+    assert MATCHER.match_heard("start our check-in", ["start our hug"]).intent == "start_checkin"
+    # A lesser reading understood only as a paraphrase is not taken: that would be a guess on a guess.
+    paraphrase = "could you time a long cuddle for us"
+    assert MATCHER.match(paraphrase).intent == "hug_timer"
+    assert MATCHER.match(paraphrase, paraphrases=False).intent is None
+    assert MATCHER.match_heard("hmm the bloop", [paraphrase]).intent is None
+    # And only among the intents allowed at that moment.
+    assert MATCHER.match_heard("And this ritual plays.", ["end this ritual please"], ["next", "skip"]).intent is None

@@ -82,6 +82,17 @@ def test_commands_are_transcribed_word_for_word(whisper: WhisperRecognizer, spee
 
 
 @pytest.mark.slow
+def test_the_beams_other_readings_come_with_the_transcript(whisper: WhisperRecognizer,
+                                                           speech: dict[str, Samples]) -> None:
+    heard = whisper.transcribe(with_silence(speech["e-question"]))
+    assert words(heard.text) == ["ask", "us", "a", "question"]
+    assert heard.alternatives, "a beam of 4 reads the audio more than one way"
+    assert len(heard.alternatives) <= 3 and heard.text not in heard.alternatives
+    assert all(words(other) for other in heard.alternatives)
+    assert whisper.transcribe(dithered_silence(1.0)).alternatives == ()  # nothing heard: no readings either
+
+
+@pytest.mark.slow
 def test_free_answers_are_written_as_said(whisper: WhisperRecognizer, speech: dict[str, Samples]) -> None:
     espeak = whisper.transcribe(with_silence(speech["e-answer"]))
     assert espeak.text == "I got a promotion at work today and we celebrated."  # case and punctuation kept

@@ -55,10 +55,10 @@ class Understander:
         self.idle = idle
 
     def _match(self, source: str, transcript: str, confidence: float, allowed: Sequence[str], *, engine: str,
-               recognize_ms: float) -> Understanding:
+               recognize_ms: float, others: Sequence[str] = ()) -> Understanding:
         _ = self.matcher.classifier  # a classifier still training in the background is not matching time
         start = time.perf_counter()
-        match = gate(self.matcher.match(transcript, allowed, idle=self.idle), confidence)
+        match = gate(self.matcher.match_heard(transcript, others, allowed, idle=self.idle), confidence)
         match_ms = (time.perf_counter() - start) * 1000
         return Understanding(source, transcript, match.intent, round(match.score, 1), round(confidence, 3),
                              [(name, score) for name, score in match.alternatives],
@@ -83,7 +83,7 @@ class Understander:
         transcript = session.finish()
         recognize_ms = (time.perf_counter() - start) * 1000
         return self._match(label, transcript.text, transcript.confidence, allowed, engine=self.recognizer.name,
-                           recognize_ms=recognize_ms)
+                           recognize_ms=recognize_ms, others=transcript.alternatives)
 
     def wav(self, path: Path, allowed: Sequence[str]) -> Understanding:
         return self.samples(str(path), read_wav(path), allowed)

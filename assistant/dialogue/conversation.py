@@ -163,7 +163,8 @@ class Conversation(NotesDoor):
             if heard.status != "speech":
                 return heard, None
         # Addressed by name, a paraphrase needs no more certainty than inside a ritual.
-        heard_match = self.matcher.match(heard.text, intents, idle=idle and not self.settings.wake_phrase)
+        heard_match = self.matcher.match_heard(heard.text, heard.alternatives, intents,
+                                               idle=idle and not self.settings.wake_phrase)
         match = gate(heard_match, heard.confidence, self.tuning.min_command_confidence)
         if match.intent != heard_match.intent:
             log.info("rejected %s: engine confidence %.2f", heard_match.intent, heard.confidence)

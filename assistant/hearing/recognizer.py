@@ -21,6 +21,8 @@ class Transcript:
     empty when nothing usable was heard (a no-match, not an error)."""
     confidence: float
     """0..1: the weakest word's confidence (engine posterior); 0 when nothing was heard."""
+    alternatives: tuple[str, ...] = ()
+    """Other readings of the same audio, likelier first (Whisper's beam); none from engines that give one."""
 
 
 NOTHING_HEARD = Transcript("", 0.0)

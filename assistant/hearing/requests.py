@@ -57,6 +57,8 @@ class Heard:
     confidence: float = 0.0
     recognize_ms: float = 0.0
     """Time from the end of speech to the transcript."""
+    alternatives: tuple[str, ...] = ()
+    """The recognizer's other readings of it, likelier first (`Transcript.alternatives`)."""
 
 
 END = Heard("end")

@@ -165,4 +165,4 @@ class SpeechListener:
         started = time.perf_counter()
         transcript = session.finish()
         elapsed = (time.perf_counter() - started) * 1000
-        return Heard("speech", transcript.text, transcript.confidence, elapsed)
+        return Heard("speech", transcript.text, transcript.confidence, elapsed, transcript.alternatives)

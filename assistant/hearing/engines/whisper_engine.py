@@ -146,6 +146,8 @@ class WhisperRecognizer:
         heard = [t for t in pieces if t.text]
         if not heard:
             return NOTHING_HEARD
+        if len(pieces) == 1:
+            return heard[0]
         return Transcript(" ".join(t.text for t in heard), min(t.confidence for t in heard))
 
     def submit(self, samples: Samples) -> Future[Transcript]:
@@ -164,19 +166,22 @@ class WhisperRecognizer:
         features = ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None], dtype=np.float32))
         cap = int(8 + 5 * seconds)  # tokens: far more than anyone says, far fewer than a loop runs to
         with self._lock:
-            result: Any = self._model.generate(features, [self._prompt], beam_size=BEAM_SIZE, sampling_temperature=0.0,
+            result: Any = self._model.generate(features, [self._prompt], beam_size=BEAM_SIZE, num_hypotheses=BEAM_SIZE,
+                                               sampling_temperature=0.0,
                                                max_length=len(self._prompt) + cap, return_scores=True,
                                                return_no_speech_prob=True, suppress_blank=True,
                                                suppress_tokens=[-1])[0]
-        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
-        text = cut_loops(self._tokenizer.decode(tokens).strip())
+        readings = [cut_loops(self._tokenizer.decode([t for t in ids if t < self._tokenizer.eot]).strip())
+                    for ids in result.sequences_ids]
+        text, tokens = readings[0], result.sequences_ids[0]
         avg_logprob = float(result.scores[0]) if result.scores else -10.0
         no_speech = float(result.no_speech_prob)
         words = split_words(text)
         log.debug("whisper: %d tokens, no_speech=%.2f avg_logprob=%.2f", len(tokens), no_speech, avg_logprob)
         if not words or no_speech > self.gate.max_no_speech:  # noise comes out as ".", "you", "Thank you."
             return NOTHING_HEARD
-        return Transcript(text, self.gate.confidence(no_speech))
+        others = tuple(dict.fromkeys(r for r in readings[1:] if split_words(r) and r != text))
+        return Transcript(text, self.gate.confidence(no_speech), others)
 
 
 class WhisperSession:
