@@ -12,7 +12,12 @@ from assistant.errors import ConfigError, ModelError
 from assistant.hearing.engines import choose_vosk_model
 from assistant.hearing.engines.whisper_model import DEFAULT_MODEL, WhisperModelFiles
 from assistant.hearing.model_manager import catalog, download_model, list_models
-from assistant.hearing.whisper_downloads import download_whisper_model, installed_whisper_models, load_whisper_catalog
+from assistant.hearing.whisper_downloads import (
+    download_whisper_model,
+    folder_of,
+    installed_whisper_models,
+    load_whisper_catalog,
+)
 
 
 def devices() -> int:
@@ -66,7 +71,7 @@ def models_list(models_dir: Path | None, data_dir: Path | None = None) -> int:
     print("\n".join(whisper_lines))
     for name in installed_whisper_models(directory):
         if whisper is None or name != whisper.name:
-            print(f"  whisper {name}: {directory / f'whisper-{name}'} (`togetherly setup --whisper-model {name}` "
+            print(f"  whisper {name}: {folder_of(name, directory)} (`togetherly setup --whisper-model {name}` "
                   "uses it)")
     print("  pocketsphinx en-us: bundled with pocketsphinx")
     installed = list_models(directory)

@@ -265,11 +265,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return notes(args)
     if args.command == "understand":
         from assistant.cli.understand import understand  # noqa: PLC0415
-        from assistant.config import load_settings  # noqa: PLC0415
 
         return understand(args.wav, text=args.text, state=args.state, engine=args.engine, model=args.model,
-                          models_dir=args.models_dir,
-                          whisper_model=load_settings(paths.data_dir(args.data_dir)).whisper_model)
+                          models_dir=args.models_dir, data_dir=args.data_dir)
     if args.command in ("devices", "models"):
         from assistant.cli import models  # noqa: PLC0415
 

@@ -18,6 +18,7 @@ from assistant import paths
 from assistant.audio.endpointer import FRAME_SAMPLES
 from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.cli.output import report as _report
+from assistant.config import load_settings
 from assistant.dialogue.policy import confirmation_key, gate
 from assistant.dialogue.states import listening_states
 from assistant.errors import TogetherlyError
@@ -90,7 +91,7 @@ class Understander:
 
 
 def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: Path | None,
-               models_dir: Path | None, whisper_model: str = "tiny.en") -> int:
+               models_dir: Path | None, data_dir: Path | None = None) -> int:
     if bool(wavs) == text:
         raise TogetherlyError("give WAV files, or --text to read typed lines from stdin")
     matcher = IntentMatcher(IntentSet.load_dir(paths.language_dir()))  # as the live loop
@@ -107,7 +108,7 @@ def understand(wavs: list[Path], *, text: bool, state: str, engine: str, model: 
         return 0
     kind = "vosk" if model else engine
     chosen = create_recognizer(kind, model, paths.models_dir(models_dir),  # type: ignore[arg-type]
-                               matcher.intents.sentences_heard(), whisper_model)
+                               matcher.intents.sentences_heard(), load_settings(paths.data_dir(data_dir)).whisper_model)
     if chosen.fallback_reason:
         _report(f"{chosen.fallback_reason}; using {chosen.label} instead")
     recognizer = chosen.recognizer

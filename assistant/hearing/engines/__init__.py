@@ -39,7 +39,8 @@ def create_recognizer(engine: Engine, vosk_model: Path | None, models_dir: Path,
                       sentences: Sequence[str] = (), whisper_model: str = "tiny.en") -> ChosenRecognizer:
     """The engine asked for. `auto`: Vosk when a Vosk model was downloaded, else Whisper (`whisper_model`:
     tiny.en, installed with Togetherly, or a larger one downloaded), else pocketsphinx (bundled, no download).
-    A Whisper model that is missing or damaged hands over to pocketsphinx with the reason. `sentences`
+    A larger Whisper model that is missing or damaged hands over to tiny.en, and tiny.en to pocketsphinx,
+    with the reason. `sentences`
     (`IntentSet.sentences_heard`) give pocketsphinx its commands language model."""
     if engine in ("auto", "vosk"):
         model = choose_vosk_model(vosk_model, models_dir)
