@@ -90,11 +90,13 @@ def evaluate(recognizer: Recognizer, renderer: Renderer, chosen: list[Item], mat
 
 
 def typed(chosen: list[Item], intents: IntentSet) -> dict[str, float]:
-    """The same sentences typed (`togetherly --text`): in-state and with every intent allowed. Returns the
-    in-state accuracy per split, what spoken accuracy is compared with."""
+    """The same sentences typed: in-state as if overheard (the idle loop's higher bar, what spoken accuracy
+    is compared with), in-state as addressed (typed to it with `--text`, or after its name: no idle bar),
+    and with every intent allowed. Returns the overheard in-state accuracy per split."""
     print("\n### typed text (no recognizer)\n")
-    print("| matcher | split | in-state right | every intent right | out-of-scope false accepts (idle) |")
-    print("|---|---|---|---|---|")
+    print("| matcher | split | in-state right, overheard (idle bar) | in-state right, addressed | every intent right "
+          "| out-of-scope accepted in idle: overheard / addressed / every intent |")
+    print("|---|---|---|---|---|---|")
     states = listening_states(intents)
     out: dict[str, float] = {}
     for label, matcher in (("fuzzy phrases only", IntentMatcher(intents, paraphrases=False)),
@@ -102,15 +104,25 @@ def typed(chosen: list[Item], intents: IntentSet) -> dict[str, float]:
         for split in sorted({item.split for item in chosen}):
             inside = [item for item in chosen if item.split == split and item.intent is not None]
             outside = [item for item in chosen if item.split == split and item.intent is None]
-            in_state = sum(matcher.match(i.text, states[home_state(i.intent, states)],
-                                         idle=home_state(i.intent, states) == "idle").intent == i.intent
-                           for i in inside)
+            heard = sum(right_in_state(matcher, states, i, overheard=True) for i in inside)
+            addressed = sum(right_in_state(matcher, states, i, overheard=False) for i in inside)
             every = sum(matcher.match(i.text).intent == i.intent for i in inside)
-            accepted = sum(matcher.match(i.text, states["idle"], idle=True).intent is not None for i in outside)
-            print(f"| {label} | {split} | {100 * in_state / len(inside):.1f}% | {100 * every / len(inside):.1f}% | "
-                  f"{100 * accepted / len(outside):.1f}% ({accepted}/{len(outside)}) |")
-            out[split] = in_state / len(inside)
+            accepted = [sum(matcher.match(i.text, allowed, idle=idle).intent is not None for i in outside)
+                        for allowed, idle in ((states["idle"], True), (states["idle"], False), (None, False))]
+            print(f"| {label} | {split} | {percent(heard, len(inside))} | {percent(addressed, len(inside))} | "
+                  f"{percent(every, len(inside))} | " + " / ".join(percent(a, len(outside)) for a in accepted) + " |")
+            out[split] = heard / len(inside)
     return out
+
+
+def right_in_state(matcher: IntentMatcher, states: dict[str, list[str]], item: Item, *, overheard: bool) -> bool:
+    """Understood in the state it would be said in; `overheard`: by a microphone (the idle bar applies)."""
+    home = home_state(item.intent, states)
+    return matcher.match(item.text, states[home], idle=overheard and home == "idle").intent == item.intent
+
+
+def percent(count: int, total: int) -> str:
+    return f"{100 * count / total:.1f}% ({count}/{total})"
 
 
 def main() -> int:

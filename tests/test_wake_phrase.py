@@ -73,6 +73,24 @@ def test_addressed_by_name_a_paraphrase_needs_no_idle_bar(tmp_path: Path) -> Non
     assert named.lines[1] not in named.variants("core.didnt_catch_idle"), named.lines
 
 
+@pytest.mark.slow
+def test_typed_to_it_a_paraphrase_needs_no_name_and_no_idle_bar(tmp_path: Path) -> None:
+    # `--text`: the lines are typed to the assistant, so none of them is talk it overheard: no name is
+    # needed with the wake phrase on, and a paraphrase the idle bar turns away when heard is understood.
+    said = "could you hurry up a little"
+    (tmp_path / "config.yaml").write_text("partner_one: Sam\npartner_two: Alex\nwake_phrase: true\n")
+    typed = subprocess.run([sys.executable, "-m", "assistant", "--text", "--data-dir", str(tmp_path)],
+                           input=f"{said}\nstart our check-in\nstop\ngoodbye\n", capture_output=True, text=True,
+                           timeout=60)
+    assert typed.returncode == 0, typed.stderr
+    lines = typed.stdout.splitlines()
+    heard = run_assistant(tmp_path / "heard", [said, "goodbye"])
+    assert heard.lines[1] in heard.variants("core.didnt_catch_idle")  # heard by a microphone: turned away
+    assert not any(line.endswith(hint) for line in lines for hint in heard.variants("core.wake_hint")), lines
+    assert any(lines[1] == f"Togetherly: {line}" for line in heard.variants("core.voice_faster")), lines
+    assert any("Sam, " in line for line in lines), lines  # the check-in started without "Togetherly"
+
+
 def test_setup_turns_the_wake_phrase_on_and_off(tmp_path: Path) -> None:
     def setup(*flags: str) -> str:
         result = subprocess.run([sys.executable, "-m", "assistant", "setup", "--data-dir", str(tmp_path),

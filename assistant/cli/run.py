@@ -55,7 +55,7 @@ def build_session(args: argparse.Namespace) -> Session:
     source: AudioSource | None = None
     barge_in: BargeInMonitor | None = None
     if args.text:
-        listener = TextListener(clock=clock)
+        listener = TextListener(clock=clock, addressed=True)  # typed to us: nothing is overheard
     else:
         source, listener, barge_in = _hearing(args, settings, matcher, clock, notices)
         if settings.wake_phrase and listener.recognizer.name != "whisper":

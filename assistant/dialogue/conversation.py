@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.clock import Clock
 from assistant.config import Settings
@@ -114,6 +114,12 @@ class Conversation(NotesDoor):
         if self._listening:
             raise SessionEnding
 
+    @property
+    def overhears(self) -> bool:
+        """The input can hold talk not meant for us (a microphone, a recording), unlike lines typed to us
+        (`TextListener(addressed=True)`): only then does the wake phrase matter."""
+        return not getattr(self.listener, "addressed", False)
+
     def _listen(self, request: ListenRequest) -> Heard:
         if self.ending is not None:
             raise SessionEnding
@@ -155,16 +161,16 @@ class Conversation(NotesDoor):
         heard = self._listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline))
         if heard.status != "speech":
             return heard, None
-        if idle and self.settings.wake_phrase:
+        if idle and self.settings.wake_phrase and not heard.addressed:
             addressed = self._addressed(heard, intents)
             if addressed is None:
                 return SILENCE, None  # talk in the room, not for us: no reply at all
             heard = addressed
             if heard.status != "speech":
                 return heard, None
-        # Addressed by name, a paraphrase needs no more certainty than inside a ritual.
+        # Addressed (typed, or by name), a paraphrase needs no more certainty than inside a ritual.
         heard_match = self.matcher.match_heard(heard.text, heard.alternatives, intents,
-                                               idle=idle and not self.settings.wake_phrase)
+                                               idle=idle and not heard.addressed)
         match = gate(heard_match, heard.confidence, self.tuning.min_command_confidence)
         if match.intent != heard_match.intent:
             log.info("rejected %s: engine confidence %.2f", heard_match.intent, heard.confidence)
@@ -183,9 +189,10 @@ class Conversation(NotesDoor):
             log.info("not addressed: ignored in the idle loop (wake phrase on)")  # never the words
             return None
         if rest:
-            return Heard("speech", rest, heard.confidence, heard.recognize_ms)
+            return Heard("speech", rest, heard.confidence, heard.recognize_ms, addressed=True)
         self.speaker.chime("listening")
-        return self._listen(command_request(self.matcher.intents.phrases(intents), self.tuning.command_timeout_s))
+        after = self._listen(command_request(self.matcher.intents.phrases(intents), self.tuning.command_timeout_s))
+        return replace(after, addressed=True) if after.status == "speech" else after
 
     def heed(self, heard: Heard, match: Match | None) -> str | None:
         """What every prompt and wait does first with what it heard: the end of input ends, "goodbye" ends

@@ -52,7 +52,7 @@ class Assistant:
         first = self._first_evening()
         for key in self.notices:
             ctx.say(key)
-        if ctx.settings.wake_phrase:
+        if ctx.settings.wake_phrase and ctx.overhears:
             ctx.say("core.wake_hint")
         self.on_start()
         ctx.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder

@@ -59,6 +59,10 @@ class Heard:
     """Time from the end of speech to the transcript."""
     alternatives: tuple[str, ...] = ()
     """The recognizer's other readings of it, likelier first (`Transcript.alternatives`)."""
+    addressed: bool = False
+    """Meant for the assistant whatever it says: typed to it, or said after its name (the wake phrase).
+    A microphone also overhears talk in the room, so what it hears in the idle loop is held to a higher
+    bar (`IntentMatcher.match`); what is addressed is not."""
 
 
 END = Heard("end")

@@ -21,7 +21,10 @@ class TextListener:
     """
 
     def __init__(self, stream: TextIO | None = None, prompt: str = "you> ",
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, *, addressed: bool = False) -> None:
+        """`addressed`: the lines are typed to the assistant (`togetherly --text`), so none is talk it
+        overheard (`Heard.addressed`); False where a script stands in for what a microphone heard."""
+        self.addressed = addressed
         self._stream = stream or sys.stdin
         self._prompt = prompt if self._stream.isatty() else ""
         self.clock: Clock = clock or SystemClock()
@@ -44,7 +47,7 @@ class TextListener:
             return END
         text = line.strip()
         if text:
-            return Heard("speech", text, 1.0)
+            return Heard("speech", text, 1.0, addressed=self.addressed)
         if deadline is not None and self._fd is None:
             self.clock.sleep(deadline - self.clock.monotonic())
             return DEADLINE
