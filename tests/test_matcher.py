@@ -50,6 +50,13 @@ def test_paraphrases_and_small_recognition_errors_still_match(heard: str, intent
     assert MATCHER.match(heard).intent == intent
 
 
+def test_a_word_written_as_it_sounds_is_the_commands_word() -> None:
+    # Whisper wrote these for "read back yesterday's check in" and "read our notes to us" (dev split).
+    assert INTENTS.normalizer.normalize("Red back yesterday's check in.") == "read back yesterday's check in"
+    assert MATCHER.match("Red back yesterday's check in.").intent == "read_last_checkin"
+    assert MATCHER.match("the red one is nicer").intent is None
+
+
 def test_matching_is_restricted_to_the_allowed_intents() -> None:
     assert MATCHER.match("yes please", allowed=["stop", "repeat"]).intent is None
     assert MATCHER.match("yes please", allowed=["yes", "no"]).intent == "yes"

@@ -15,11 +15,13 @@ _SPACES = re.compile(r"\s+")
 
 
 class NormalizationData(BaseModel):
-    """`intents/<lang>/normalize.yaml`: filler words dropped and contractions expanded before matching."""
+    """`intents/<lang>/normalize.yaml`: filler words dropped, contractions expanded and words that sound
+    alike written one way before matching."""
 
     model_config = ConfigDict(extra="forbid")
     fillers: list[str] = []
     contractions: dict[str, str] = {}
+    sounds_alike: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,9 @@ class Normalizer:
     @classmethod
     def load(cls, path: Path) -> Normalizer:
         data, _ = load_model(path, NormalizationData)
-        contractions = {k.lower(): v.lower() for k, v in data.contractions.items()}
+        # A word that sounds like a command's word is that word: the recognizer picks a spelling by
+        # context, and a command has little ("red back yesterday's check in").
+        contractions = {k.lower(): v.lower() for k, v in {**data.sounds_alike, **data.contractions}.items()}
         return cls(frozenset(w.lower() for w in data.fillers), contractions)
 
     def words(self, text: str) -> list[str]:
