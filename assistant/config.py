@@ -38,8 +38,9 @@ class Settings(BaseModel):
     engine: Engine = "auto"
     """auto: Vosk when a Vosk model was downloaded, else Whisper tiny.en, else pocketsphinx's bundled model."""
     vosk_model: Path | None = None
-    whisper_model: str = Field(default="tiny.en", pattern=r"^(tiny|base|small)\.en$")
-    """tiny.en (installed with Togetherly), or base.en / small.en once `togetherly models download` fetched it."""
+    whisper_model: str = Field(default="tiny.en", pattern=r"^((tiny|base|small)\.en|base)$")
+    """tiny.en (installed with Togetherly), or base.en / small.en / base once `togetherly models download`
+    installed it."""
     break_minutes: int = Field(default=20, ge=1, le=240)
     """Length of a calm-down break; about twenty minutes lets a racing heart settle."""
     wake_phrase: bool = False

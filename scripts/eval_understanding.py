@@ -2,7 +2,8 @@
 """How well Togetherly understands spoken commands, and how well it ignores what is not meant for it.
 
     .venv/bin/python -m scripts.eval_understanding [--split dev|test|both] [--limit N]
-        [--engine whisper|lm|grammar|all|none] [--voices espeak|flite|piper|all] [--cache DIR]
+        [--engine whisper|lm|grammar|all|none] [--voices espeak|flite|piper|all] [--whisper-model NAME]
+        [--cache DIR]
 
 Renders the evaluation set (tests/support/eval/understanding.yaml, written apart from intents/) with three
 espeak-ng voices, three flite voices (built from recordings of real speakers) and the Piper joe voice (a
@@ -133,6 +134,8 @@ def main() -> int:
                         help="what decodes: Whisper tiny.en (the default engine), pocketsphinx's commands language "
                              "model or its phrase grammar, all three, or none (typed text only)")
     parser.add_argument("--voices", choices=["espeak", "flite", "piper", "all"], default="all")
+    parser.add_argument("--whisper-model", default="tiny.en", metavar="NAME",
+                        help="which Whisper model hears (tiny.en, or one installed with `togetherly models download`)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "togetherly-eval")
     args = parser.parse_args()
     corpus = load_corpus()
@@ -155,9 +158,11 @@ def main() -> int:
         for engine in engines:
             if engine == "whisper":
                 from assistant.hearing.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
+                from assistant.hearing.engines.whisper_model import WhisperModelFiles  # noqa: PLC0415
 
-                recognizer: Recognizer = WhisperRecognizer()
-                matcher, title = IntentMatcher(intents), "Whisper tiny.en + matcher + meaning stage (live)"
+                files = WhisperModelFiles.installed(args.whisper_model, models_dir())
+                recognizer: Recognizer = WhisperRecognizer(files)
+                matcher, title = IntentMatcher(intents), f"Whisper {files.name} + matcher + meaning stage (live)"
             elif engine == "lm":
                 recognizer = PocketsphinxRecognizer(sentences=intents.sentences_heard())
                 matcher, title = IntentMatcher(intents), "pocketsphinx, commands language model (the fallback)"

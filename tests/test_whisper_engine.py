@@ -32,7 +32,7 @@ from assistant.hearing.engines.whisper_model import MODEL_ENV, WhisperModelFiles
 from assistant.hearing.recognizer import Transcript
 from assistant.hearing.requests import command_request
 from assistant.hearing.speech_listener import SpeechListener
-from tests.support.eval.noise import babble, mix_at_snr, pink_noise
+from tests.support.eval.noise import babble, mix_at_snr, noise_clips
 from tests.support.harness import INTENTS
 from tests.support.speech_fixtures import synthesize, synthesize_flite, synthesize_piper, with_silence
 
@@ -100,28 +100,9 @@ def test_free_answers_are_written_as_said(whisper: WhisperRecognizer, speech: di
     assert " ".join(words(flite.text)) == "my mother called and we argued about the holidays"
 
 
-def _noises(tmp_path: Path) -> dict[str, Samples]:
-    rng = np.random.default_rng(1)
-    talk = babble(tmp_path, 30.0)
-    pink = pink_noise(16000 * 6, seed=5)
-    return {
-        "silence 2 s": dithered_silence(2.0, seed=1), "silence 0.5 s": dithered_silence(0.5, seed=2),
-        "white, soft": rng.normal(0, 300, 32000).astype(np.int16),
-        "white, loud": rng.normal(0, 3000, 48000).astype(np.int16),
-        "pink": pink[:32000].astype(np.int16),
-        "pink, loud": np.clip(pink[40000:88000] * 4, -32000, 32000).astype(np.int16),
-        "babble 1": talk[:48000].astype(np.int16), "babble 2": talk[100000:132000].astype(np.int16),
-        "babble 3": talk[200000:280000].astype(np.int16),
-        "babble, far": (talk[300000:340000] * 0.2).astype(np.int16),
-        "hum": (2000 * np.sin(2 * np.pi * 50 * np.arange(32000) / 16000)).astype(np.int16),
-        "clicks": np.where(np.arange(32000) % 4000 < 20, 12000, 0).astype(np.int16),
-        "breath": np.convolve(rng.normal(0, 800, 24000), np.ones(30) / 30, "same").astype(np.int16),
-    }
-
-
 @pytest.mark.slow
 def test_silence_and_noise_give_no_transcript(whisper: WhisperRecognizer, tmp_path: Path) -> None:
-    heard = {name: whisper.transcribe(clip).text for name, clip in _noises(tmp_path).items()}
+    heard = {name: whisper.transcribe(clip).text for name, clip in noise_clips(tmp_path).items()}
     assert heard == dict.fromkeys(heard, ""), heard
 
 

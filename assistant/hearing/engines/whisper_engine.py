@@ -130,7 +130,7 @@ class WhisperRecognizer:
         self._tokenizer = Tokenizer(tokenizer, self._model.is_multilingual, task="transcribe", language="en")
         self._features = FeatureExtractor(feature_size=self._model.n_mels)
         self._prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
-        self.gate = gate or Gate()
+        self.gate = gate or Gate(files.max_no_speech)
         self.model_name = files.name
         # One decode at a time: a speculative decode and the final one share the model and its threads.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")

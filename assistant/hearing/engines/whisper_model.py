@@ -35,6 +35,9 @@ class WhisperModelFiles:
     expected: dict[str, tuple[int, str]] = field(default_factory=lambda: dict(TINY_EN_FILES))
     fix: str = TINY_EN_FIX
     """What to do about a damaged or missing file, said with the error."""
+    max_no_speech: float = 0.75
+    """The no-speech probability above which this model heard nothing (`whisper_engine.Gate`): each model
+    has its own scale."""
 
     @classmethod
     def installed(cls, name: str = DEFAULT_MODEL, models_dir: Path | None = None) -> WhisperModelFiles:
@@ -63,7 +66,7 @@ class WhisperModelFiles:
             raise ModelError(f"Whisper {name} lives in the models folder, and none was given")
         folder = folder_of(name, models_dir)
         fix = f"fetch it with `togetherly models download {name}` (after deleting {folder}, if it is there)"
-        return cls(folder, name, entry.expected, fix)
+        return cls(folder, name, entry.expected, fix, entry.max_no_speech)
 
     def verify(self) -> None:
         """Every file present, of the right size and digest; ModelError naming the first that is not."""

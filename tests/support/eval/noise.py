@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from assistant.audio.samples import Samples, read_wav
+from assistant.audio.samples import Samples, dithered_silence, read_wav
 from tests.support.speech_fixtures import synthesize
 
 PEAK_FRAME = 2048
@@ -66,3 +66,24 @@ def mix_at_snr(speech: Samples, noise: npt.NDArray[np.float64], snr_db: float) -
     if peak > 32000:  # keep the mix from clipping, as a microphone's gain control would
         mixed *= 32000 / peak
     return mixed.astype(np.int16)
+
+
+def noise_clips(folder: Path) -> dict[str, Samples]:
+    """Silence and noise in which nothing is said, what a recognizer's no-speech gate is tuned and tested on
+    (babble's talkers rendered into `folder`)."""
+    rng = np.random.default_rng(1)
+    talk = babble(folder, 30.0)
+    pink = pink_noise(16000 * 6, seed=5)
+    return {
+        "silence 2 s": dithered_silence(2.0, seed=1), "silence 0.5 s": dithered_silence(0.5, seed=2),
+        "white, soft": rng.normal(0, 300, 32000).astype(np.int16),
+        "white, loud": rng.normal(0, 3000, 48000).astype(np.int16),
+        "pink": pink[:32000].astype(np.int16),
+        "pink, loud": np.clip(pink[40000:88000] * 4, -32000, 32000).astype(np.int16),
+        "babble 1": talk[:48000].astype(np.int16), "babble 2": talk[100000:132000].astype(np.int16),
+        "babble 3": talk[200000:280000].astype(np.int16),
+        "babble, far": (talk[300000:340000] * 0.2).astype(np.int16),
+        "hum": (2000 * np.sin(2 * np.pi * 50 * np.arange(32000) / 16000)).astype(np.int16),
+        "clicks": np.where(np.arange(32000) % 4000 < 20, 12000, 0).astype(np.int16),
+        "breath": np.convolve(rng.normal(0, 800, 24000), np.ones(30) / 30, "same").astype(np.int16),
+    }
