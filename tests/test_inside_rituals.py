@@ -57,6 +57,13 @@ def test_a_note_in_one_breath(tmp_path: Path, said: str, kept: str) -> None:
     assert s.count("notes.saved_one_breath") == 1 and not s.count("notes.ask_note")
 
 
+@pytest.mark.parametrize("said", ["remember when we got lost in Rome", "remember how we met at the station",
+                                  "remember the time it snowed in April"])
+def test_remembering_together_is_not_a_note(tmp_path: Path, said: str) -> None:
+    s = run_assistant(tmp_path, [said, "goodbye"])
+    assert notes_of(s) == [] and not s.count("notes.saved_one_breath"), s.lines
+
+
 def test_a_note_asked_for_is_still_asked(tmp_path: Path) -> None:
     s = run_assistant(tmp_path, ["remember this", "the blue vase", "goodbye"])
     assert s.count("notes.ask_note") == 1 and notes_of(s) == ["the blue vase"]

@@ -107,6 +107,9 @@ class IntentSpec(BaseModel):
     lists: dict[str, ListSpec] = {}
     prefixes: list[str] = []
     """Beginnings that carry free words after them in one breath: "remember that {anything}"."""
+    not_prefixes: list[str] = []
+    """Beginnings that look like a prefix and are not one: "remember when we got lost" recalls, it asks
+    for no note."""
 
 
 class OutOfScopeFile(BaseModel):
@@ -142,6 +145,8 @@ class Intent:
     """A way to say it, to suggest to the couple."""
     prefixes: tuple[tuple[str, ...], ...] = ()
     """Each prefix as lower-case words; what follows one is the utterance's free content."""
+    not_prefixes: tuple[tuple[str, ...], ...] = ()
+    """Beginnings, as lower-case words, for which no prefix counts (`IntentSpec.not_prefixes`)."""
 
 
 class IntentSet:
@@ -178,6 +183,8 @@ class IntentSet:
         raw = utterance.split()
         words = [_raw_word(w) for w in raw]
         for intent in (self._intents.values() if allowed is None else (self._intents[n] for n in allowed)):
+            if any(tuple(words[:len(start)]) == start for start in intent.not_prefixes):
+                continue
             for prefix in sorted(intent.prefixes, key=len, reverse=True):
                 n = len(prefix)
                 if len(words) > n and tuple(words[:n]) == prefix:
@@ -274,5 +281,6 @@ def load_intent_file(path: Path, normalizer: Normalizer) -> list[Intent]:
                 phrases.setdefault((text, spoken), Phrase(name, text, spoken, slots))
         first = [p.spoken for p in phrases.values() if not p.slots] or [p.spoken for p in phrases.values()]
         out.append(Intent(name, spec.description, tuple(phrases.values()), path, spec.example or min(first, key=len),
-                          tuple(tuple(_raw_words(p)) for p in spec.prefixes)))
+                          tuple(tuple(_raw_words(p)) for p in spec.prefixes),
+                          tuple(tuple(_raw_words(p)) for p in spec.not_prefixes)))
     return out
