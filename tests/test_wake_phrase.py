@@ -66,7 +66,7 @@ def test_inside_a_ritual_no_name_is_needed(tmp_path: Path) -> None:
 def test_addressed_by_name_a_paraphrase_needs_no_idle_bar(tmp_path: Path) -> None:
     # Without the name, the idle loop's higher bar turns this paraphrase away (it may be talk); said to us by
     # name, it is heard.
-    said = "could you hurry up a bit"
+    said = "you are a bit slow"
     plain = run_assistant(tmp_path / "plain", [said, "goodbye"])
     named = bedside(tmp_path / "named", [f"Togetherly, {said}", "togetherly goodbye"])
     assert plain.lines[1] in plain.variants("core.didnt_catch_idle")
@@ -77,7 +77,7 @@ def test_addressed_by_name_a_paraphrase_needs_no_idle_bar(tmp_path: Path) -> Non
 def test_typed_to_it_a_paraphrase_needs_no_name_and_no_idle_bar(tmp_path: Path) -> None:
     # `--text`: the lines are typed to the assistant, so none of them is talk it overheard: no name is
     # needed with the wake phrase on, and a paraphrase the idle bar turns away when heard is understood.
-    said = "could you hurry up a bit"
+    said = "you are a bit slow"
     (tmp_path / "config.yaml").write_text("partner_one: Sam\npartner_two: Alex\nwake_phrase: true\n")
     typed = subprocess.run([sys.executable, "-m", "assistant", "--text", "--data-dir", str(tmp_path)],
                            input=f"{said}\nstart our check-in\nstop\ngoodbye\n", capture_output=True, text=True,
