@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.data_files import load_model
 from assistant.errors import ConfigError, DataFileError
@@ -21,6 +21,8 @@ CONFIG_FILE_NAME = "config.yaml"
 Engine = Literal["auto", "whisper", "pocketsphinx", "vosk"]
 EveningStep = Literal["checkin", "appreciation", "question", "hug", "good_night"]
 EVENING_STEPS: tuple[EveningStep, ...] = ("checkin", "appreciation", "question", "hug", "good_night")
+WakeWord = Literal["togetherly", "hey_jarvis", "okay_nabu", "alexa", "hey_mycroft", "off"]
+WAKE_WORDS: tuple[WakeWord, ...] = ("togetherly", "hey_jarvis", "okay_nabu", "alexa", "hey_mycroft", "off")
 
 
 class Settings(BaseModel):
@@ -43,10 +45,24 @@ class Settings(BaseModel):
     installed it."""
     break_minutes: int = Field(default=20, ge=1, le=240)
     """Length of a calm-down break; about twenty minutes lets a racing heart settle."""
-    wake_phrase: bool = False
-    """Always-on bedside use: outside a ritual only what starts with "Togetherly" is meant for us."""
+    wake_word: WakeWord = "togetherly"
+    """Outside a ritual and the follow-up window, only what follows this word is meant for us (heard by a
+    wake-word detector on the audio); off: everything said is judged as a possible request."""
+    follow_up_seconds: float = Field(default=20.0, ge=0, le=600)
+    """After the start, an exchange or a ritual, commands need no name for this long."""
+    wake_told: bool = False
+    """How the name works was said once, at the first start with a wake word."""
     evening_steps: list[EveningStep] = Field(default_factory=lambda: list(EVENING_STEPS), min_length=1)
     """The bedside evening ritual's steps, in the order they run (leave one out to drop it)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_wake_phrase(cls, data: object) -> object:
+        """config.yaml from before the wake word had `wake_phrase: true|false`; the wake word replaces it
+        (its follow-up window keeps "start our check-in" working without the name)."""
+        if isinstance(data, dict) and "wake_phrase" in data:
+            data = {k: v for k, v in data.items() if k != "wake_phrase"}
+        return data
 
     @field_validator("partner_one", "partner_two")
     @classmethod

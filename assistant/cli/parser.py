@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from assistant import __version__, paths
+from assistant.config import WAKE_WORDS
 from assistant.errors import TogetherlyError
 from assistant.notes.kinds import KINDS
 
@@ -92,9 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "Piper voice in the models folder's voices/")
     setup.add_argument("--speaking-rate", type=float, metavar="X", help="1 is the voice's own pace (default 0.9)")
     setup.add_argument("--volume", type=float, metavar="X", help="0.1 to 1 (default 0.8)")
-    setup.add_argument("--wake-phrase", action=argparse.BooleanOptionalAction, default=None,
-                       help="for always-on bedside use: outside a ritual, only what starts with \"Togetherly\" "
-                            "is heard (default off)")
+    setup.add_argument("--wake-word", choices=WAKE_WORDS,
+                       help="outside a ritual and the follow-up window, only what follows this word is heard "
+                            "(default togetherly; off: everything said may be a request)")
+    setup.add_argument("--follow-up-seconds", type=float, metavar="S",
+                       help="after an exchange or a ritual, commands need no name for this long (default 20)")
 
     notes = sub.add_parser("notes", parents=[common], help="list, export or forget saved notes",
                            description="List what Togetherly has saved (optionally filtered), export it to\n"
@@ -172,8 +175,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                              "or a Piper voice in the models folder's voices/)")
     parser.add_argument("--model", type=Path, metavar="PATH", help="a Vosk model folder (implies Vosk)")
     parser.add_argument("--models-dir", type=Path, metavar="DIR", help="where downloaded models live")
-    parser.add_argument("--wake-phrase", action=argparse.BooleanOptionalAction, default=None,
-                        help="outside a ritual, hear only what starts with \"Togetherly\" (default from config)")
+    parser.add_argument("--wake-word", choices=WAKE_WORDS,
+                        help="the word that wakes it outside a ritual and the follow-up window (default from "
+                             "config: togetherly; off: everything said may be a request)")
     parser.add_argument("--partner-one", metavar="NAME", help="first partner's name for this session")
     parser.add_argument("--partner-two", metavar="NAME", help="second partner's name for this session")
 
@@ -260,7 +264,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from assistant.cli.setup import setup  # noqa: PLC0415
 
         return setup(args.data_dir, args.partner_one, args.partner_two, args.engine, voice=args.voice,
-                     speaking_rate=args.speaking_rate, volume=args.volume, wake_phrase=args.wake_phrase,
+                     speaking_rate=args.speaking_rate, volume=args.volume, wake_word=args.wake_word,
+                     follow_up_seconds=args.follow_up_seconds,
                      whisper_model=args.whisper_model, models_dir=args.models_dir)
     if args.command == "notes":
         from assistant.cli.notes import notes  # noqa: PLC0415

@@ -8,6 +8,7 @@ import functools
 import signal
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from assistant import paths
 from assistant.app import Session, assemble, language_matcher
@@ -18,13 +19,14 @@ from assistant.cli.output import report as _report
 from assistant.clock import Clock, ManualClock, SystemClock
 from assistant.config import Settings, load_settings, save_settings, with_updates
 from assistant.dialogue.conversation import Conversation
-from assistant.errors import AudioDeviceError, ConfigError
+from assistant.errors import AudioDeviceError, ConfigError, ModelError
 from assistant.hearing.barge_in import BargeInMonitor, barge_in_phrases
 from assistant.hearing.engines import create_recognizer
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.requests import Listener
 from assistant.hearing.speech_listener import SpeechListener
 from assistant.hearing.text_listener import TextListener
+from assistant.hearing.wake_word import WakeDetector, load_detector
 from assistant.notes.store import NotesStore
 from assistant.understanding.matcher import IntentMatcher
 from assistant.voice.piper import PiperSynthesizer
@@ -41,8 +43,8 @@ def build_session(args: argparse.Namespace) -> Session:
                                    ("engine", args.engine), ("voice", args.voice)) if v}
     if args.model:
         overrides.update(vosk_model=args.model, engine="vosk")
-    if args.wake_phrase is not None:
-        overrides["wake_phrase"] = args.wake_phrase
+    if args.wake_word is not None:
+        overrides["wake_word"] = args.wake_word
     settings = with_updates(settings, overrides)
     matcher = language_matcher()
 
@@ -54,15 +56,19 @@ def build_session(args: argparse.Namespace) -> Session:
     listener: Listener
     source: AudioSource | None = None
     barge_in: BargeInMonitor | None = None
+    heard_by: Literal["detector", "transcript"] = "transcript"
     if args.text:
         listener = TextListener(clock=clock, addressed=True)  # typed to us: nothing is overheard
     else:
         source, listener, barge_in = _hearing(args, settings, matcher, clock, notices)
-        if settings.wake_phrase and listener.recognizer.name != "whisper":
-            # pocketsphinx and Vosk decode into the phrases' words: the name would never be heard, and
+        if settings.wake_word != "off":
+            listener.wake, heard_by = _wake_word(settings.wake_word, listener.recognizer.name, notices)
+        if settings.wake_word != "off" and listener.wake is None and listener.recognizer.name != "whisper":
+            # pocketsphinx and Vosk decode into the phrases' words: the name would never be read, and
             # nothing outside a ritual with it.
-            _report(f"the wake phrase needs Whisper; with {listener.recognizer.name} everything said is heard")
-            settings = with_updates(settings, {"wake_phrase": False})
+            _report(f"the name needs the wake-word detector or Whisper; with {listener.recognizer.name} "
+                    "everything said is heard")
+            settings = with_updates(settings, {"wake_word": "off"})
             notices.append("core.wake_unavailable")
 
     speakers: list[Speaker] = [PrintSpeaker()]
@@ -79,9 +85,29 @@ def build_session(args: argparse.Namespace) -> Session:
                        store=NotesStore.in_dir(data_dir, report=_report), settings=settings, matcher=matcher,
                        settings_keeper=functools.partial(_keep_settings, data_dir, args), notices=notices,
                        closers=closers)
+    session.ctx.wake_heard_by = heard_by
+    session.ctx.wake_confirmed_by_transcript = isinstance(listener, SpeechListener) and \
+        listener.recognizer.name == "whisper"
     if voice is not None:
         _warm(voice, session.ctx)
     return session
+
+
+def _wake_word(name: str, recognizer: str, notices: list[str]) -> tuple[WakeDetector | None,
+                                                                         Literal["detector", "transcript"]]:
+    """The wake-word detector; when it cannot load (a damaged file), the name is read from the transcript
+    instead, and that is said."""
+    try:
+        detector = load_detector(name)
+    except ModelError as exc:
+        if name == "togetherly" and recognizer == "whisper":
+            _report(f"{exc}; listening for the name in what Whisper writes instead")
+            notices.append("core.wake_word_fallback")
+        else:
+            _report(str(exc))
+        return None, "transcript"
+    _report(f"wake word: {name}")
+    return detector, "detector"
 
 
 def _keep_settings(data_dir: Path, args: argparse.Namespace, settings: Settings) -> None:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from assistant.clock import Clock
 from assistant.config import Settings
@@ -22,6 +23,7 @@ from assistant.errors import TogetherlyError
 from assistant.hearing.requests import SILENCE, Heard, Listener, ListenMode, ListenRequest, command_request
 from assistant.notes.store import NotesStore
 from assistant.understanding.matcher import IntentMatcher, Match
+from assistant.understanding.wake import WakePhrase
 from assistant.voice.speaker import Speaker
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,17 @@ class Conversation(NotesDoor):
     """Writes the settings to config.yaml (names, voice choices said aloud); None: nowhere to keep them."""
     ending: int | None = None
     """Set once the session is to end (`end`): the exit code."""
+    wake_heard_by: Literal["detector", "transcript"] = "transcript"
+    """How the name is heard outside the follow-up window: a wake-word detector on the audio (its moment's
+    transcript must then start with the name too), or only by reading the transcript (no detector loaded)."""
+    wake_confirmed_by_transcript: bool = True
+    """With the detector, the moment's transcript must also hold the name (Whisper writes it; pocketsphinx and
+    Vosk decode into the phrases' words and never would, so with them the detector alone decides)."""
+    follow_up_until: float | None = None
+    """Monotonic time (ctx.clock) until which a command needs no name; None: the window opens at the first
+    listen (the start)."""
+    said_goodbye: bool = False
+    """"goodbye" ended a ritual of an always-on session: the conversation is over, the program goes on."""
     _listening: bool = False
     _aside_told: int = 0
 
@@ -120,6 +133,27 @@ class Conversation(NotesDoor):
         (`TextListener(addressed=True)`): only then does the wake phrase matter."""
         return not getattr(self.listener, "addressed", False)
 
+    @property
+    def always_on(self) -> bool:
+        """Left listening in a room with a wake word: "goodbye" ends a conversation, not the program, and
+        overheard talk outside the follow-up window gets no reply."""
+        return self.settings.wake_word != "off" and self.overhears
+
+    def needs_name(self) -> bool:
+        """Outside the follow-up window of an always-on session, only what follows the name is for us."""
+        if not self.always_on:
+            return False
+        if self.follow_up_until is None:
+            self.open_follow_up()
+        return self.clock.monotonic() >= (self.follow_up_until or 0.0)
+
+    def open_follow_up(self) -> None:
+        """After the start, an exchange or a ritual: the next command needs no name for a while."""
+        self.follow_up_until = self.clock.monotonic() + self.settings.follow_up_seconds
+
+    def close_follow_up(self) -> None:
+        self.follow_up_until = self.clock.monotonic()
+
     def _listen(self, request: ListenRequest) -> Heard:
         if self.ending is not None:
             raise SessionEnding
@@ -157,42 +191,69 @@ class Conversation(NotesDoor):
     def hear_command(self, intents: Sequence[str], timeout_s: float | None,
                      deadline: float | None = None, *, idle: bool = False) -> tuple[Heard, Match | None]:
         """Listen in command mode for one of `intents`; the match is None on silence, end or deadline.
-        `idle`: outside any ritual, where a paraphrase must be surer (`IntentMatcher.match`)."""
-        heard = self._listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline))
+        `idle`: outside any ritual, where a paraphrase must be surer (`IntentMatcher.match`) and, outside
+        the follow-up window of an always-on session, only what follows the name is heard at all."""
+        if idle and self.needs_name():
+            heard = self._hear_addressed(intents, timeout_s, deadline)
+        else:
+            # In the follow-up window, speech must start before it closes; after that only the name wakes.
+            start_by = self.follow_up_until if idle and self.always_on else None
+            heard = self._listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline,
+                                                 start_by))
         if heard.status != "speech":
             return heard, None
-        if idle and self.settings.wake_phrase and not heard.addressed:
-            addressed = self._addressed(heard, intents)
-            if addressed is None:
-                return SILENCE, None  # talk in the room, not for us: no reply at all
-            heard = addressed
-            if heard.status != "speech":
-                return heard, None
         # Addressed (typed, or by name), a paraphrase needs no more certainty than inside a ritual.
         heard_match = self.matcher.match_heard(heard.text, heard.alternatives, intents,
                                                idle=idle and not heard.addressed)
         match = gate(heard_match, heard.confidence, self.tuning.min_command_confidence)
         if match.intent != heard_match.intent:
             log.info("rejected %s: engine confidence %.2f", heard_match.intent, heard.confidence)
-        log.info("heard command: intent=%s score=%.1f confidence=%.2f recognize_ms=%.0f",
-                 match.intent, match.score, heard.confidence, heard.recognize_ms)
+        log.info("heard command: intent=%s score=%.1f confidence=%.2f recognize_ms=%.0f addressed=%s",
+                 match.intent, match.score, heard.confidence, heard.recognize_ms, heard.addressed)
         self.last_match = match
         self.last_confidence = heard.confidence
         self.last_heard = heard.text
         return heard, match
 
-    def _addressed(self, heard: Heard, intents: Sequence[str]) -> Heard | None:
-        """With the wake phrase on: what was said after "Togetherly" (after a chime, when the name came
-        alone); None when the utterance did not start with it."""
-        rest = self.matcher.intents.wake.rest(heard.text)
+    def _hear_addressed(self, intents: Sequence[str], timeout_s: float | None, deadline: float | None) -> Heard:
+        """What was said after the name, addressed; SILENCE for talk in the room that was not for us."""
+        phrases = self.matcher.intents.phrases(intents)
+        wake = self.matcher.intents.wake
+        if self.wake_heard_by == "transcript":
+            heard = self._listen(command_request(phrases, timeout_s, deadline))
+            rest = wake.rest(heard.text) if heard.status == "speech" else ""
+        else:
+            woke = self._listen(ListenRequest(ListenMode.WAKE, (), timeout_s, deadline))
+            if woke.status != "wake":
+                return woke
+            log.info("wake word heard")
+            self.speaker.chime("listening")
+            heard = self._listen(command_request(phrases, self.tuning.command_timeout_s))
+            rest = self._after_wake_word(wake, heard.text) if heard.status == "speech" else ""
+        if heard.status != "speech":
+            return heard
         if rest is None:
-            log.info("not addressed: ignored in the idle loop (wake phrase on)")  # never the words
-            return None
+            log.info("not addressed: ignored outside the follow-up window")  # never the words
+            return SILENCE  # talk in the room, not for us: no reply at all
         if rest:
             return Heard("speech", rest, heard.confidence, heard.recognize_ms, addressed=True)
-        self.speaker.chime("listening")
-        after = self._listen(command_request(self.matcher.intents.phrases(intents), self.tuning.command_timeout_s))
+        if self.wake_heard_by == "transcript":
+            self.speaker.chime("listening")
+        after = self._listen(command_request(phrases, self.tuning.command_timeout_s))
         return replace(after, addressed=True) if after.status == "speech" else after
+
+    def _after_wake_word(self, wake: WakePhrase, text: str) -> str | None:
+        """The command in the transcript of the moment the detector fired. Togetherly's own name must be
+        in it too (the second check: each stage's false alarms multiply away); a pretrained word ("hey
+        jarvis") is taken off when written, and the detector alone decides."""
+        if self.settings.wake_word == "togetherly" and self.wake_confirmed_by_transcript:
+            return wake.rest(text, within=2)
+        if self.settings.wake_word == "togetherly":
+            rest = wake.rest(text, within=2)
+            return text if rest is None else rest
+        other = WakePhrase([self.settings.wake_word.replace("_", " "), self.settings.wake_word.split("_")[-1]])
+        rest = other.rest(text, within=2)
+        return text if rest is None else rest
 
     def heed(self, heard: Heard, match: Match | None) -> str | None:
         """What every prompt and wait does first with what it heard: the end of input ends, "goodbye" ends
@@ -201,6 +262,9 @@ class Conversation(NotesDoor):
             raise EndOfInput
         intent = match.intent if match else None
         if intent == "goodbye":
+            if self.always_on:  # the ritual stops as on "stop"; Togetherly keeps listening for its name
+                self.said_goodbye = True
+                raise FlowCancelled
             self.end(0)
             raise SessionEnding
         if intent == "stop":

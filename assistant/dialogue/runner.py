@@ -13,8 +13,8 @@ from assistant.understanding.matcher import Match
 
 log = logging.getLogger(__name__)
 
-IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye", "thanks", "affection", "yes", "no",
-                 "speak_slower", "speak_faster", "quieter", "louder")
+IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye", "switch_off", "thanks", "affection", "yes",
+                 "no", "speak_slower", "speak_faster", "quieter", "louder")
 VOICE_STEPS = {"speak_slower": ("speaking_rate", 1 / 1.15, "core.voice_slower"),
                "speak_faster": ("speaking_rate", 1.15, "core.voice_faster"),
                "quieter": ("volume", 1 / 1.25, "core.voice_quieter"), "louder": ("volume", 1.25, "core.voice_louder")}
@@ -52,10 +52,12 @@ class Assistant:
         first = self._first_evening()
         for key in self.notices:
             ctx.say(key)
-        if ctx.settings.wake_phrase and ctx.overhears:
-            ctx.say("core.wake_hint")
+        if ctx.always_on and not ctx.settings.wake_told:  # how the name works, once, in one breath
+            ctx.say("core.wake_hint", seconds=round(ctx.settings.follow_up_seconds))
+            ctx.keep_settings(ctx.settings.model_copy(update={"wake_told": True}))
         self.on_start()
         ctx.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder
+        ctx.open_follow_up()
         if first is not None and not self._act_on(first):
             return 0
         while True:
@@ -65,8 +67,13 @@ class Assistant:
                 return 0
             if heard.status == "silence":
                 continue
+            if (match is None or match.intent is None) and ctx.always_on and not heard.addressed:
+                # Overheard and not understood: the couple is talking to each other. No reply.
+                log.info("not understood, not addressed: no reply")
+                continue
             if not self._act_on(match):
                 return 0
+            ctx.open_follow_up()
 
     def _first_evening(self) -> Match | None:
         """The welcome; on the first evening it asks for the couple's names. A command said instead of
@@ -91,6 +98,8 @@ class Assistant:
             self.didnt_catch(match)
         elif intent in ("help", "what_can_you_do"):
             ctx.say("core.capabilities")
+            if ctx.always_on:
+                ctx.say("core.capabilities_wake")
         elif intent in IDLE_REPLIES:
             ctx.say(IDLE_REPLIES[intent])
         elif intent in VOICE_STEPS:
@@ -99,7 +108,12 @@ class Assistant:
             self.tell_more(match)
         elif intent == "goodbye":
             ctx.say("core.goodbye")
+            if ctx.always_on:  # a conversation ends; Togetherly keeps listening for its name
+                ctx.close_follow_up()
+                return True
             return False
+        elif intent == "switch_off":
+            return not self.switch_off()
         else:
             flow = self.flows.for_intent(intent)
             if flow is None:
@@ -113,13 +127,28 @@ class Assistant:
             except SessionEnding:
                 raise
             except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
-                ctx.say("core.stopped")
+                if not ctx.said_goodbye:
+                    ctx.say("core.stopped")
             except EndOfInput:
                 ctx.say("core.goodbye")
                 return False
             if ctx.ending is not None:
                 raise SessionEnding
+            if ctx.said_goodbye:  # "goodbye" inside the ritual: what was said is kept; the conversation ends
+                ctx.said_goodbye = False
+                ctx.say("core.goodbye")
+                ctx.close_follow_up()
+                return True
             ctx.say("core.after_flow")
+        return True
+
+    def switch_off(self) -> bool:
+        """"Togetherly, switch off": the program ends (asked first when it was overheard, not typed)."""
+        ctx = self.ctx
+        if ctx.overhears and ctx.ask_choice("core.confirm_switch_off", ("yes", "no")) != "yes":
+            ctx.say("core.confirm_declined")
+            return False
+        ctx.say("core.switching_off")
         return True
 
     def didnt_catch(self, match: Match | None) -> None:

@@ -15,6 +15,9 @@ class ListenMode(enum.Enum):
     """Waiting for one of a known set of phrases: the recognizer is restricted to them."""
     ANSWER = "answer"
     """A free answer (a high of the day): open vocabulary, longer pauses allowed."""
+    WAKE = "wake"
+    """Waiting for the wake word, with nothing recognized until it is heard: the next COMMAND request then
+    hears from the name on (what was said with it: "Togetherly, start our check-in")."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class ListenRequest:
     deadline: float | None = None
     """Monotonic time (on the listener's clock) at which to give up, even mid-utterance: timers end
     on time whatever is being said. None: no deadline."""
+    start_by: float | None = None
+    """Monotonic time by which speech must have started (the end of the follow-up window): past it with
+    nothing said, SILENCE; an utterance already begun is heard to its end. None: no such limit."""
     meanings: tuple[Meaning, ...] = ()
     """What each of `phrases` means, in the same order. A command heard whole
     ends after a shorter silence when every longer phrase it could still grow into means the same
@@ -42,17 +48,17 @@ class ListenRequest:
 
 
 def command_request(phrases: Sequence[Phrase], timeout_s: float | None = 8.0,
-                    deadline: float | None = None) -> ListenRequest:
+                    deadline: float | None = None, start_by: float | None = None) -> ListenRequest:
     """Listen for one of `phrases` (their spoken forms are the grammar; intent and slots their meaning)."""
-    return ListenRequest(ListenMode.COMMAND, tuple(p.spoken for p in phrases), timeout_s, deadline,
+    return ListenRequest(ListenMode.COMMAND, tuple(p.spoken for p in phrases), timeout_s, deadline, start_by,
                          tuple(Meaning(p.intent, p.slots) for p in phrases))
 
 
 @dataclass(frozen=True)
 class Heard:
-    status: Literal["speech", "silence", "end", "deadline"]
+    status: Literal["speech", "silence", "end", "deadline", "wake"]
     """speech: something was said; silence: nothing before the timeout; end: the input is finished;
-    deadline: the request's deadline came first."""
+    deadline: the request's deadline came first; wake: the wake word was heard (a WAKE request)."""
     text: str = ""
     confidence: float = 0.0
     recognize_ms: float = 0.0
@@ -68,6 +74,7 @@ class Heard:
 END = Heard("end")
 SILENCE = Heard("silence")
 DEADLINE = Heard("deadline")
+WOKE = Heard("wake")
 
 
 class Listener(Protocol):

@@ -21,7 +21,8 @@ from assistant.audio.vad import SpeechDetector, default_detector
 from assistant.clock import Clock, SystemClock
 from assistant.hearing.early_end import EarlyEnd, complete_commands
 from assistant.hearing.recognizer import RecognitionSession, Recognizer
-from assistant.hearing.requests import DEADLINE, END, SILENCE, BargeIn, Heard, ListenMode, ListenRequest
+from assistant.hearing.requests import DEADLINE, END, SILENCE, WOKE, BargeIn, Heard, ListenMode, ListenRequest
+from assistant.hearing.wake_word import WakeDetector
 
 _NO_FRAME = np.zeros(0, dtype=np.int16)
 
@@ -30,12 +31,20 @@ class SpeechListener:
     """Audio from a source, cut into utterances by the endpointer and streamed into a recognizer."""
 
     PREROLL_FRAMES = 25  # 500 ms kept from before the detected start: the VAD can miss a soft onset ("th")
+    CARRY_FRAMES = 90
+    """1.8 s kept from before the wake word fired, heard again by the command that follows: the whole name
+    (about a second, "Okay Togetherly"), so the transcript starts with it."""
 
     def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock | None = None,
                  barge_in: BargeIn | None = None, paraphrases: bool = False, *,
                  command_endpointing: EndpointerSettings = COMMAND_ENDPOINTING,
-                 answer_endpointing: EndpointerSettings = ANSWER_ENDPOINTING) -> None:
+                 answer_endpointing: EndpointerSettings = ANSWER_ENDPOINTING,
+                 wake: WakeDetector | None = None) -> None:
         self.source = source
+        self.wake = wake
+        """Hears the wake word in WAKE requests; None: this listener has none (WAKE waits for nothing)."""
+        self._carry: list[Samples] = []
+        """The audio around the wake word just heard, for the next request to hear first."""
         self.command_endpointing = command_endpointing
         """Where a command ends (the benchmarks compare settings here)."""
         self.answer_endpointing = answer_endpointing
@@ -78,8 +87,9 @@ class SpeechListener:
         if self._abandoned is not None:  # cut off by a deadline last time: close it now, off the clock
             self._abandoned.finish()
             self._abandoned = None
-        self.source.drain()
-        self._skip_owed_silence(request.deadline)
+        if request.mode is ListenMode.WAKE:
+            return self._wait_for_wake(request)
+        self._resume(request)
         command = request.mode is ListenMode.COMMAND
         settings = self.command_endpointing if command else self.answer_endpointing
         endpointer = Endpointer(settings, self.detector)
@@ -110,7 +120,7 @@ class SpeechListener:
                         early.start(preroll)
                     for earlier in preroll:
                         session.feed(earlier)
-                elif request.timeout_s is not None and waited >= request.timeout_s:
+                elif self._nothing_said(request, waited):
                     return SILENCE
                 continue
             # Where a command may end early, past the short silence the recognizer hears more only if speech
@@ -142,6 +152,47 @@ class SpeechListener:
             if early is not None and early.hear(frame, endpointer.silence_s, session):
                 self._owed = endpointer.silence_frames_left()
                 return self._finish(session)  # a whole command: the reply starts ~150 ms sooner
+
+    def _resume(self, request: ListenRequest) -> None:
+        """Where listening starts: right after the wake word, with what was said with it (nothing dropped);
+        otherwise now, as after any utterance."""
+        if self._carry:
+            self._pending = np.concatenate([*self._carry, self._pending])
+            self._carry = []
+        else:
+            self.source.drain()
+            self._skip_owed_silence(request.deadline)
+
+    def _nothing_said(self, request: ListenRequest, waited: float) -> bool:
+        """No speech has started, and the request's wait (its timeout, or the follow-up window) is over."""
+        if request.timeout_s is not None and waited >= request.timeout_s:
+            return True
+        return request.start_by is not None and self.clock.monotonic() >= request.start_by
+
+    def _wait_for_wake(self, request: ListenRequest) -> Heard:
+        """Feed the stream to the wake-word detector only (nothing is recognized) until it fires."""
+        self.source.drain()
+        self._skip_owed_silence(request.deadline)
+        self._carry = []
+        if self.wake is not None:
+            self.wake.reset()
+        recent: deque[Samples] = deque(maxlen=self.CARRY_FRAMES)
+        waited = 0.0
+        while True:
+            if request.deadline is not None and self.clock.monotonic() >= request.deadline:
+                return DEADLINE
+            frame = self._frames(request.deadline)
+            if frame is None:
+                return END
+            if frame.size == 0:
+                continue
+            recent.append(frame)
+            if self.wake is not None and self.wake.hear(frame):
+                self._carry = list(recent)
+                return WOKE
+            waited += frame.size / SAMPLE_RATE
+            if self._nothing_said(request, waited):
+                return SILENCE
 
     def _skip_owed_silence(self, deadline: float | None) -> None:
         """After a command that ended early, the rest of its silence window still belongs to it: skip that

@@ -1,5 +1,6 @@
-"""The opt-in wake phrase ("Togetherly, start our check-in"): with it, talk in the room that does not start
-with the assistant's name is not for us, however much it sounds like a command. The forms it may be
+"""The name in a transcript ("Togetherly, start our check-in"): what follows it is the command. With the
+wake-word detector it is the second check (the transcript of the moment the detector fired must start with
+the name or a noisy spelling of it, "Together,"); without a detector, the only one. The forms it may be
 written in are data (`intents/<lang>/wake.yaml`)."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class WakePhrase:
     def __init__(self, forms: Iterable[str]) -> None:
         spelled = sorted({tuple(words(form)) for form in forms if words(form)}, key=len, reverse=True)
         # The longest form first ("hey togetherly" before "togetherly"); punctuation and spaces between words.
-        self._start = re.compile(f"^{_MARKS}*(?:" + "|".join(
+        self._start = re.compile(f"{_MARKS}*(?:" + "|".join(
             f"{_MARKS}+".join(re.escape(word) for word in form) for form in spelled) + rf")\b{_MARKS}*",
             re.IGNORECASE)
 
@@ -35,8 +36,12 @@ class WakePhrase:
     def load(cls, path: Path) -> WakePhrase:
         return cls(load_model(path, WakeFile)[0].said_as)
 
-    def rest(self, heard: str) -> str | None:
+    def rest(self, heard: str, within: int = 0) -> str | None:
         """What follows the wake phrase, as it was said ("" when nothing did); None when `heard` does not
-        start with it."""
-        found = self._start.match(heard)
-        return None if found is None else heard[found.end():].strip()
+        start with it, or with at most `within` words before it (the tail of talk the name followed)."""
+        starts = [0, *[m.end() for m in re.finditer(rf"\S+{_MARKS}*", heard)][:within]]
+        for start in starts:
+            found = self._start.match(heard, start)
+            if found is not None:
+                return heard[found.end():].strip()
+        return None

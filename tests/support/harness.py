@@ -60,6 +60,11 @@ class Session:
         return sum(line in options for line in self.lines)
 
 
+CONVERSATION_SETTINGS = Settings(partner_one="Sam", partner_two="Alex", wake_word="off")
+"""What a conversation test runs with: lines heard as a microphone would (the idle bar) with no wake word, so
+"goodbye" closes and a script needs no name; the always-on behaviour has its own tests (test_always_on.py)."""
+
+
 def responses(seed: int = 0) -> Responses:
     return app.language_responses(random.Random(seed))
 
@@ -76,7 +81,7 @@ def make_session(data_dir: Path, script: list[str] | None = None, *, listener: L
     wired = app.assemble(
         listener=listener or TextListener(text_in, clock=clock),  # one clock: a blank line moves it
         speaker=PrintSpeaker(output), clock=clock, store=store,
-        settings=settings or Settings(partner_one="Sam", partner_two="Alex"),
+        settings=settings or CONVERSATION_SETTINGS,
         responses=responses(seed), settings_keeper=settings_keeper)
     return Session(wired, output, store)
 
