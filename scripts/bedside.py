@@ -194,7 +194,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order they a
                 while listener.listen(ListenRequest(ListenMode.WAKE, (), None)).status == "wake":
                     heard_at.append(clock.monotonic() - origin)
                     heard = listener.listen(command_request(phrases, timeout_s=3.0))
-                    rest = intents.wake.rest(heard.text, within=2) if heard.status == "speech" else None
+                    rest = intents.wake.sounded(heard.text) if heard.status == "speech" else None
                     if rest == "":  # the name alone, then a pause: the command comes next, as in the conversation
                         heard = listener.listen(command_request(phrases, timeout_s=3.0))
                         rest = heard.text if heard.status == "speech" else None
@@ -238,7 +238,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order they a
                 text = transcript_at(whisper, audio, chunk, phrases, work)  # type: ignore[arg-type]
                 if (matcher.match(text, idle).intent or "") in rituals:
                     counts["detector only"][1] += 1
-                rest = intents.wake.rest(text, within=2)
+                rest = intents.wake.sounded(text)
                 if rest is not None:
                     counts["detector + transcript (default)"][0] += 1
                     if matcher.match(rest, idle).intent in rituals:

@@ -274,7 +274,8 @@ def features(stream: Stream, cache: Path) -> npt.NDArray[np.float32]:
     path = cache / f"features-{hashlib.sha1(stream.audio.tobytes()).hexdigest()[:20]}.npy"
     if path.exists():
         return np.asarray(np.load(path), dtype=np.float32)
-    windows = _extract(stream)
+    # Rounded as the cache keeps them, so a first run and a cached one fit the same head.
+    windows = _extract(stream).astype(np.float16).astype(np.float32)
     part = path.with_suffix(f".{os.getpid()}.part.npy")
     np.save(part, windows.astype(np.float16))
     part.replace(path)

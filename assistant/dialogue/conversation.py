@@ -247,7 +247,7 @@ class Conversation(NotesDoor):
         in it too (the second check: each stage's false alarms multiply away); a pretrained word ("hey
         jarvis") is taken off when written, and the detector alone decides."""
         if self.settings.wake_word == "togetherly" and self.wake_confirmed_by_transcript:
-            return wake.rest(text, within=2)
+            return wake.sounded(text)
         if self.settings.wake_word == "togetherly":
             rest = wake.rest(text, within=2)
             return text if rest is None else rest
