@@ -71,6 +71,17 @@ def test_the_installed_command_runs_a_typed_checkin_away_from_the_checkout(
     assert voices.returncode == 0 and "en_US-amy-medium: US English" in voices.stdout, voices.stdout + voices.stderr
 
 
+def test_the_installed_wake_word_loads_and_is_checked(installed: tuple[Path, Path, str], tmp_path: Path) -> None:
+    # Togetherly's own head is package data, checked against its SHA-256; the detector runs on the
+    # feature models and runtime pyopen-wakeword installed.
+    venv, _, _ = installed
+    loaded = _run(venv / "bin" / "python", "-c",
+                  "import numpy as np; from assistant.hearing.wake_word import load_detector;"
+                  " d = load_detector('togetherly'); print(d.hear(np.zeros(16000, dtype=np.int16)), d.threshold)",
+                  cwd=tmp_path, timeout=120)
+    assert loaded.returncode == 0 and loaded.stdout.startswith("False 0."), loaded.stdout + loaded.stderr
+
+
 def test_the_language_data_loads_from_a_zipped_install(installed: tuple[Path, Path, str], tmp_path: Path) -> None:
     venv, wheel, _ = installed
     zipped = tmp_path / "togetherly.zip"
