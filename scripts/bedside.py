@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant import app
-from assistant.audio.samples import write_wav
+from assistant.audio.samples import read_wav, write_wav
 from assistant.audio.sources import LEAD_IN_SECONDS, WavFilesSource
 from assistant.clock import ManualClock
 from assistant.dialogue.flows import default_flows
@@ -51,12 +51,14 @@ from scripts.train_wake_word import (
     HELD_OUT_NEIGHBOURS,
     RATE,
     Noises,
+    Stream,
     Synth,
     Voice,
     article_halves,
     augment,
     bedside_talk,
     features,
+    fires,
     floor,
     noise_only,
     trimmed,
@@ -114,18 +116,6 @@ def talk_stream(synth: Synth, noises: Noises, family: Sequence[Voice], *, senten
     audio = np.concatenate(parts)
     write_wav(path, audio)
     return audio.size / RATE
-
-
-def fires(score: npt.NDArray[np.float64], threshold: float) -> list[int]:
-    """Chunks where a detector with its rest period fires."""
-    rest, found = 0, []
-    for i, value in enumerate(score):
-        if rest > 0:
-            rest -= 1
-        elif value >= threshold:
-            found.append(i)
-            rest = round(1.5 * RATE / CHUNK_SAMPLES)
-    return found
 
 
 def scored(detector: StreamingDetector, windows: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
@@ -224,11 +214,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order they a
             seconds = talk_stream(synth, noises, mine, sentences=sentences, snr=args.snr,
                                   tv_minutes=args.tv_minutes, rng=rng, path=path)
             total_s += seconds
-            from assistant.audio.samples import read_wav  # noqa: PLC0415
-
             audio = read_wav(path)
-            from scripts.train_wake_word import Stream  # noqa: PLC0415
-
             stream = Stream(audio, np.zeros(audio.size // CHUNK_SAMPLES, dtype=np.int8), [])
             cpu = time.process_time()
             windows = features(stream, args.cache)
@@ -286,7 +272,6 @@ def own_voice(detector: StreamingDetector, work: Path) -> tuple[int, float]:
     names: defaultdict[str, str] = defaultdict(lambda: "Sam")
     keys = responses.keys()
     lines = {spoken_form(v.format_map(names)) for key in keys for v in responses.all_variants(key)}
-    from assistant.audio.samples import read_wav  # noqa: PLC0415
 
     audio = np.concatenate([read_wav(synthesize_piper(line, work / "own.wav")) for line in sorted(lines)])
     detector.reset()

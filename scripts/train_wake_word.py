@@ -43,7 +43,7 @@ import soxr
 import yaml
 
 from assistant.audio.samples import read_wav, write_wav
-from assistant.hearing.wake_word import CHUNK_SAMPLES, WINDOW, builtin_features
+from assistant.hearing.wake_word import CHUNK_SAMPLES, REFRACTORY_S, WINDOW, builtin_features
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT.parent / "shared" / "seed-article.md"
@@ -396,20 +396,24 @@ def scores(head: dict[str, npt.NDArray[np.float32]], windows: npt.NDArray[np.flo
     return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float64)
 
 
-def detections(stream: Stream, score: npt.NDArray[np.float64], threshold: float) -> tuple[int, int, float]:
-    """As the live detector counts: names caught, false wakes (outside any name's span), hours of audio."""
-    refractory = round(1.5 * RATE / CHUNK_SAMPLES)
-    fires: list[int] = []
-    rest = 0
+def fires(score: npt.NDArray[np.float64], threshold: float) -> list[int]:
+    """Chunks where the live detector, with its rest after each wake, would fire on these scores."""
+    rest, found = 0, []
     for i, value in enumerate(score):
         if rest > 0:
             rest -= 1
         elif value >= threshold:
-            fires.append(i)
-            rest = refractory
+            found.append(i)
+            rest = round(REFRACTORY_S * RATE / CHUNK_SAMPLES)
+    return found
+
+
+def detections(stream: Stream, score: npt.NDArray[np.float64], threshold: float) -> tuple[int, int, float]:
+    """As the live detector counts: names caught, false wakes (outside any name's span), hours of audio."""
+    fired = fires(score, threshold)
     spans = stream.names
-    caught = sum(any(first <= f <= last for f in fires) for first, last in spans)
-    false = sum(not any(first <= f <= last for first, last in spans) for f in fires)
+    caught = sum(any(first <= f <= last for f in fired) for first, last in spans)
+    false = sum(not any(first <= f <= last for first, last in spans) for f in fired)
     return caught, false, stream.audio.size / RATE / 3600
 
 
