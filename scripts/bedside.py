@@ -152,7 +152,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order they a
     matcher.classifier  # noqa: B018 - ready before listening
     idle = listening_states(intents)["idle"]
     phrases = intents.phrases(idle)
-    rituals = set(default_flows().triggers())
+    rituals = default_flows().ritual_triggers()
     whisper = WhisperRecognizer()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     ours = load_detector("togetherly")

@@ -152,7 +152,8 @@ def bench_first_audio(work: Path, repeats: int) -> list[list[str]]:
     responses = Responses.load_dir(language_dir() / "responses")
     keys = ["checkin.greet", "checkin.ask_high", "core.after_flow", "hug.done_hug", "calm_down.acknowledge",
             "question_game.intro", "core.goodbye", "core.capabilities"]
-    lines = [responses.render(key, partner_one="Sam", partner_two="Alex", name="Sam") for key in keys]
+    lines = [responses.render(key, partner_one="Sam", partner_two="Alex", name="Sam",
+                              rituals="an evening check-in, a question game and a timed hug") for key in keys]
     rows = []
     voices: list[tuple[str, Synthesizer]] = [("Piper joe", PiperSynthesizer()), ("system (pyttsx3)",
                                                                                Pyttsx3Synthesizer())]

@@ -34,6 +34,9 @@ MINUTE = 60.0
 NAMES = {"partner_one": "Sam", "partner_two": "Alex"}
 
 
+SHORT_LENGTHS = ["one minute", *(f"{n} minutes" for n in range(2, 30))]
+"""How a break start under half an hour would say its length."""
+
 def typed(tmp_path: Path, script: list[str], whole: bool = True, **settings: object) -> tuple[Session, ManualClock]:
     clock = ManualClock()
     listener = TextListener(io.StringIO("".join(line + "\n" for line in script)), clock=clock)
@@ -54,8 +57,8 @@ def defaults(session: Session) -> list[str]:
 def test_a_break_runs_its_full_time_then_welcomes_back_with_the_agreements(tmp_path: Path) -> None:
     s, clock = typed(tmp_path, ["we need a break", "no", "", "goodbye"])
     lines = s.lines
-    assert s.count("calm_down.acknowledge") == 1 and s.count("calm_down.suggest", minutes=20) == 1
-    assert s.count("calm_down.break_start", minutes=20) == 1
+    assert s.count("calm_down.acknowledge") == 1 and s.count("calm_down.suggest", minutes="20 minutes") == 1
+    assert s.count("calm_down.break_start", minutes="20 minutes") == 1
     chime = lines.index("(chime: break end)")
     assert lines[chime + 1] in s.variants("calm_down.welcome_back")
     assert lines[chime + 2] in s.variants("calm_down.agreements_intro")
@@ -82,7 +85,7 @@ def test_ways_to_ask_for_a_break(tmp_path: Path, said: str) -> None:
 
 def test_the_break_length_comes_from_the_settings(tmp_path: Path) -> None:
     s, clock = typed(tmp_path, ["we need a break", "no", "", "goodbye"], break_minutes=30)
-    assert s.count("calm_down.suggest", minutes=30) == 1
+    assert s.count("calm_down.suggest", minutes="30 minutes") == 1
     assert clock.monotonic() == START + 30 * MINUTE
 
 
@@ -90,9 +93,9 @@ def test_five_more_minutes_extends_and_how_long_left_answers(tmp_path: Path) -> 
     s, clock = typed(tmp_path, ["we need a break", "no", "how long left", "five more minutes",
                                 "give us 10 more minutes", "a few more minutes", "", "goodbye"])
     assert s.count("calm_down.time_left_minutes", n=20) == 1
-    assert s.count("calm_down.extended", added=5, n=25) == 1
-    assert s.count("calm_down.extended", added=10, n=35) == 1
-    assert s.count("calm_down.extended", added=5, n=40) == 1
+    assert s.count("calm_down.extended", added="5 minutes", left="25 minutes") == 1
+    assert s.count("calm_down.extended", added="10 minutes", left="35 minutes") == 1
+    assert s.count("calm_down.extended", added="5 minutes", left="40 minutes") == 1
     assert clock.monotonic() == START + 40 * MINUTE
     [record] = breaks(s)
     assert (record.planned_minutes, record.actual_minutes, record.ended) == (40, 40, "time_up")
@@ -181,8 +184,9 @@ def test_skip_ends_the_breathing_and_the_break_goes_on(tmp_path: Path) -> None:
 
 def test_ready_while_breathing_ends_the_break_after_the_check(tmp_path: Path) -> None:
     s, clock = typed(tmp_path, ["we need a break", "yes", "", "five more minutes", "we're ready", "yes", "goodbye"])
-    assert s.count("calm_down.breathe_in") == 1 and s.count("calm_down.extended", added=5, n=25) == 1
-    assert not any(s.count("calm_down.break_start", minutes=m) for m in range(30))
+    assert s.count("calm_down.breathe_in") == 1
+    assert s.count("calm_down.extended", added="5 minutes", left="25 minutes") == 1
+    assert not any(s.count("calm_down.break_start", minutes=m) for m in SHORT_LENGTHS)
     assert s.count("calm_down.welcome_back") == 1
     [record] = breaks(s)
     assert (record.planned_minutes, record.ended) == (25, "ready_early")
@@ -192,7 +196,7 @@ def test_ready_while_breathing_ends_the_break_after_the_check(tmp_path: Path) ->
 def test_a_break_shorter_than_the_breathing_round_ends_on_time(tmp_path: Path) -> None:
     s, clock = typed(tmp_path, ["we need a break", "yes", *[""] * 30, "goodbye"], break_minutes=1)
     assert s.count("calm_down.breathe_in") == 5 and s.count("calm_down.breathing_done") == 0
-    assert not any(s.count("calm_down.break_start", minutes=m) for m in range(30))
+    assert not any(s.count("calm_down.break_start", minutes=m) for m in SHORT_LENGTHS)
     assert s.lines.count("(chime: break end)") == 1 and clock.monotonic() == START + MINUTE
 
 

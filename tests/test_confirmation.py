@@ -19,21 +19,21 @@ def typed(tmp_path: Path, script: list[str]) -> Session:
 
 def test_an_unsure_break_request_is_confirmed_and_no_means_no_break(tmp_path: Path) -> None:
     s = typed(tmp_path, ["we need a break now", "no", "goodbye"])  # close to a phrase, not one (score < 92)
-    assert s.count("core.confirm_need_break") == 1 and s.count("core.confirm_declined") == 1
+    assert s.count("calm_down.confirm_need_break") == 1 and s.count("core.confirm_declined") == 1
     assert s.count("calm_down.acknowledge") == 0
     assert s.store.load().rituals.breaks == []
 
 
 def test_an_unsure_break_request_confirmed_with_yes_starts_the_break(tmp_path: Path) -> None:
     s = typed(tmp_path, ["we need a break now", "yes", "stop", "goodbye"])
-    assert s.count("core.confirm_need_break") == 1 and s.count("calm_down.acknowledge") == 1
+    assert s.count("calm_down.confirm_need_break") == 1 and s.count("calm_down.acknowledge") == 1
 
 
 def test_a_clear_break_request_is_not_questioned(tmp_path: Path) -> None:
     s = typed(tmp_path, ["we need a break", "stop", "goodbye"])
-    assert s.count("core.confirm_need_break") == 0 and s.count("calm_down.acknowledge") == 1
+    assert s.count("calm_down.confirm_need_break") == 0 and s.count("calm_down.acknowledge") == 1
 
 
 def test_an_unsure_request_to_forget_agreements_is_confirmed(tmp_path: Path) -> None:
     s = typed(tmp_path, ["clear our agreements now", "no", "goodbye"])
-    assert s.count("core.confirm_clear_agreements") == 1 and s.count("core.confirm_declined") == 1
+    assert s.count("calm_down.confirm_clear_agreements") == 1 and s.count("core.confirm_declined") == 1

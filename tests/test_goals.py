@@ -135,20 +135,20 @@ def _start_at(tmp_path: Path, when: datetime) -> Session:
 def test_quarterly_reminder_is_spoken_once_when_a_quarter_has_passed(tmp_path: Path) -> None:
     setup = make_session(tmp_path, [], clock=ManualClock(start=START))
     _stored(setup, "a holiday by the sea")
-    assert _start_at(tmp_path, START + timedelta(days=60)).count("goals.reminder_quarterly_one") == 0
+    assert _start_at(tmp_path, START + timedelta(days=60)).count("goals.reminder_quarterly", count=1) == 0
     later = _start_at(tmp_path, START + timedelta(days=92))
-    assert later.lines[1] in later.variants("goals.reminder_quarterly_one"), "right after the welcome"
-    assert _start_at(tmp_path, START + timedelta(days=92, hours=1)).count("goals.reminder_quarterly_one") == 0
-    assert _start_at(tmp_path, START + timedelta(days=150)).count("goals.reminder_quarterly_one") == 0
-    assert _start_at(tmp_path, START + timedelta(days=92 + 91)).count("goals.reminder_quarterly_one") == 1
+    assert later.lines[1] in later.variants("goals.reminder_quarterly", count=1), "right after the welcome"
+    assert _start_at(tmp_path, START + timedelta(days=92, hours=1)).count("goals.reminder_quarterly", count=1) == 0
+    assert _start_at(tmp_path, START + timedelta(days=150)).count("goals.reminder_quarterly", count=1) == 0
+    assert _start_at(tmp_path, START + timedelta(days=92 + 91)).count("goals.reminder_quarterly", count=1) == 1
 
 
 def test_reminder_when_a_review_date_comes(tmp_path: Path) -> None:
     setup = make_session(tmp_path, [], clock=ManualClock(start=START))
     _stored(setup, "one", "two", review_on=TODAY + timedelta(days=14))
-    assert _start_at(tmp_path, START + timedelta(days=13)).count("goals.reminder_due_many", count=2) == 0
-    assert _start_at(tmp_path, START + timedelta(days=15)).count("goals.reminder_due_many", count=2) == 1
-    assert _start_at(tmp_path, START + timedelta(days=16)).count("goals.reminder_due_many", count=2) == 0
+    assert _start_at(tmp_path, START + timedelta(days=13)).count("goals.reminder_due", count=2) == 0
+    assert _start_at(tmp_path, START + timedelta(days=15)).count("goals.reminder_due", count=2) == 1
+    assert _start_at(tmp_path, START + timedelta(days=16)).count("goals.reminder_due", count=2) == 0
 
 
 def test_a_review_postpones_the_quarterly_reminder(tmp_path: Path) -> None:
@@ -158,8 +158,8 @@ def test_a_review_postpones_the_quarterly_reminder(tmp_path: Path) -> None:
     _stored(s, "a garden")
     run_assistant(tmp_path, ["review our goals", "no", "goodbye"],
                   clock=ManualClock(start=START + timedelta(days=80)))
-    assert _start_at(tmp_path, START + timedelta(days=100)).count("goals.reminder_quarterly_one") == 0
-    assert _start_at(tmp_path, START + timedelta(days=80 + 91)).count("goals.reminder_quarterly_one") == 1
+    assert _start_at(tmp_path, START + timedelta(days=100)).count("goals.reminder_quarterly", count=1) == 0
+    assert _start_at(tmp_path, START + timedelta(days=80 + 91)).count("goals.reminder_quarterly", count=1) == 1
 
 
 def test_no_goals_means_no_reminder() -> None:

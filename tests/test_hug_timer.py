@@ -171,7 +171,7 @@ def test_lists_expand_with_values_and_bad_lists_name_the_line(tmp_path: Path) ->
         load_intent_file(path, Normalizer())
     path.write_text("intents:\n  hold:\n    sentences: [\"hold {n}\"]\n    lists:\n      n: {values: [a], "
                     "range: {from: 1, to: 2}}\n")
-    with pytest.raises(DataFileError, match=r"mine.yaml:5: .*either `range` or `values`"):
+    with pytest.raises(DataFileError, match=r"mine.yaml:5: .*one of `range`, `values` or `rituals: true`"):
         load_intent_file(path, Normalizer())
 
 

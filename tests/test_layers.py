@@ -4,6 +4,7 @@ counts, those made inside a function or only for type checking too."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import assistant
@@ -26,9 +27,9 @@ LAYERS = {
 """Each top-level module or folder of `assistant`, by height: a layer imports only from lower ones (and
 from itself)."""
 DIALOGUE = {"conversation": 0, "notes_door": 0, "spoken_text": 0, "policy": 0, "responses": 0, "timer": 0,
-            "decks": 0, "flows": 1, "runner": 2, "states": 3}
-"""Inside the dialogue layer: the conversation (and what it uses) below the flows, the flows below the loop
-that runs them and the table of what each state listens for."""
+            "decks": 0, "utterance": 0, "flow": 1, "flows": 2, "runner": 3, "states": 4}
+"""Inside the dialogue layer: the conversation (and what it uses) below what a flow is, that below the flows,
+the flows below the loop that runs them and the table of what each state listens for."""
 
 
 def imports(package: Path = PACKAGE) -> list[tuple[str, str]]:
@@ -89,3 +90,65 @@ def test_the_rule_catches_an_import_that_points_up(tmp_path: Path) -> None:
         "def f():\n    from assistant.dialogue.conversation import Conversation\n"
         "import assistant.voice.speaker\n")
     assert pointing_up(imports(tmp_path)) == [("notes.bad", "dialogue.conversation"), ("notes.bad", "voice.speaker")]
+
+
+def cycles(found: list[tuple[str, str]]) -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (Tarjan's strongly connected
+    components), counting imports made for type checking or inside a function too."""
+    graph: dict[str, set[str]] = {}
+    for a, b in found:  # a package is its __init__
+        graph.setdefault(a.removesuffix(".__init__"), set()).add(b.removesuffix(".__init__"))
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """No import cycle, even through a type-checking import: each module can be read on its own terms."""
+    assert cycles(imports()) == []
+
+
+def test_the_cycle_check_sees_a_loop(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.py").write_text("from assistant.notes.b import x\n")
+    (tmp_path / "notes" / "b.py").write_text("def f():\n    from assistant.notes.c import y\n")
+    (tmp_path / "notes" / "c.py").write_text("from assistant.notes.a import z\n")
+    (tmp_path / "notes" / "__init__.py").write_text("from assistant.notes.d import w\n")
+    (tmp_path / "notes" / "d.py").write_text("from assistant.notes import v\n")
+    assert cycles(imports(tmp_path)) == [["notes", "notes.d"], ["notes.a", "notes.b", "notes.c"]]
+
+
+REACHING_AROUND = re.compile(r"\bctx\.(speaker|matcher|store|responses|listener)\b")
+
+
+def test_flows_talk_only_through_the_conversation() -> None:
+    """A flow says, asks, waits and saves through the conversation, never reaching for the devices, the
+    matcher or the store behind it: what it does is what its script reads."""
+    found = [f"{path.name}:{number}: {line.strip()}" for path in sorted((PACKAGE / "dialogue" / "flows").glob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), 1) if REACHING_AROUND.search(line)]
+    assert found == []

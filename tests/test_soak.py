@@ -22,7 +22,7 @@ def test_a_short_soak_holds_no_more_threads_descriptors_or_memory(tmp_path: Path
 
     assert result.utterances >= 1500
     assert result.spoken >= sum(1 for r in SPOKEN_ROUNDS for t in r if t != SILENCE_WAV), "every recording"
-    assert set(result.flows) == {flow.name for flow in default_flows().flows}, "every ritual ran"
+    assert set(result.flows) == {flow.name for flow in default_flows().rituals()}, "every ritual ran"
     assert result.flows["hug_timer"] > 2 * result.flows["progress"], "the spoken hug ran too"
     assert result.settled is not None and result.end is not None
     assert result.end.threads <= result.settled.threads

@@ -273,18 +273,18 @@ def test_a_note_kept_only_in_memory_is_promised_only_while_running(disk: Disk,
     monkeypatch.setenv(RECOVERY_DIR_ENV, str(disk.data / "state"))  # on the same disk: no recovery file either
     disk.read_only()
     session = make_session(disk.data)
-    assert not session.ctx.save_note(note("kept"))
+    assert not session.ctx.notes.save_note(note("kept"))
     assert session.count("core.save_failed_kept_for_now") == 1, session.lines
     assert not (disk.data / "state").exists()
     disk.writable()
-    assert session.ctx.save_note(note("next"))
+    assert session.ctx.notes.save_note(note("next"))
     assert ids(disk.data) == ["kept", "next"], "saved from memory by the next save that works"
 
 
 def test_no_later_save_is_promised_for_a_newer_versions_file(tmp_path: Path) -> None:
     (tmp_path / "notes.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION + 1, "notes": []}))
     session = make_session(tmp_path)
-    assert not session.ctx.save_note(note("refused"))
+    assert not session.ctx.notes.save_note(note("refused"))
     assert session.count("core.save_failed") == 1, "said plainly: no promise that cannot be kept"
     assert session.count("core.save_failed_kept") == session.count("core.save_failed_kept_for_now") == 0
 

@@ -148,8 +148,8 @@ def _hearing(args: argparse.Namespace, settings: Settings, matcher: IntentMatche
     return source, SpeechListener(source, recognizer, clock=clock, barge_in=barge_in, paraphrases=True), barge_in
 
 
-WARM_KEYS = ("core.welcome", "core.goodbye", "core.after_flow", "core.didnt_catch_idle", "core.capabilities",
-             "core.thanks_reply", "checkin.greet", "checkin.ask_high", "checkin.ask_low", "checkin.closing",
+WARM_KEYS = ("core.welcome", "core.goodbye", "core.after_flow", "core.didnt_catch_idle", "core.thanks_reply",
+             "checkin.greet", "checkin.ask_high", "checkin.ask_low", "checkin.closing",
              "checkin.saved", "hug.done_hug", "calm_down.acknowledge", "question_game.intro")
 """Lines worth having as audio before they are first needed: the welcome, the goodbye, the check-in."""
 

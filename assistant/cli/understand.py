@@ -19,6 +19,7 @@ from assistant.audio.endpointer import FRAME_SAMPLES
 from assistant.audio.samples import Samples, dithered_silence, read_wav
 from assistant.cli.output import report as _report
 from assistant.config import load_settings
+from assistant.dialogue.flows import default_flows
 from assistant.dialogue.policy import confirmation_key, gate
 from assistant.dialogue.states import listening_states
 from assistant.errors import TogetherlyError
@@ -48,6 +49,10 @@ class Understanding:
         return asdict(self)
 
 
+_CONFIRMED = default_flows().confirmations()
+"""What the live loop confirms before acting on it."""
+
+
 class Understander:
     def __init__(self, matcher: IntentMatcher, recognizer: Recognizer | None = None, *, idle: bool = False) -> None:
         """`idle`: judge as the idle loop does (a paraphrase must be surer there)."""
@@ -63,7 +68,7 @@ class Understander:
         match_ms = (time.perf_counter() - start) * 1000
         return Understanding(source, transcript, match.intent, round(match.score, 1), round(confidence, 3),
                              [(name, score) for name, score in match.alternatives],
-                             confirmation_key(match, confidence), match.by, engine,
+                             confirmation_key(match, confidence, _CONFIRMED), match.by, engine,
                              round(recognize_ms, 1), round(match_ms, 3))
 
     def text(self, line: str, allowed: Sequence[str]) -> Understanding:

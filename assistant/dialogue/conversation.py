@@ -7,8 +7,9 @@ own: `FlowCancelled` arrives when the couple says stop, `EndOfInput` when the in
 
 from __future__ import annotations
 
+import fnmatch
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -16,9 +17,10 @@ from typing import Literal
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.dialogue.notes_door import NotesDoor
-from assistant.dialogue.policy import MIN_COMMAND_CONFIDENCE, confirmation_key, gate
+from assistant.dialogue.policy import MIN_COMMAND_CONFIDENCE, gate
 from assistant.dialogue.responses import Responses
-from assistant.dialogue.spoken_text import spoken_form
+from assistant.dialogue.spoken_text import OurWords, spoken_form
+from assistant.dialogue.utterance import Utterance, nothing_meant
 from assistant.errors import TogetherlyError
 from assistant.hearing.requests import SILENCE, Heard, Listener, ListenMode, ListenRequest, command_request
 from assistant.notes.store import NotesStore
@@ -33,7 +35,10 @@ ENDING_COMMANDS = ("goodbye",)
 """Heard at any prompt inside a ritual: stop it as "stop" does, then close Togetherly."""
 PAUSE_COMMANDS = ("continue", "stop", "repeat", "help")
 WAIT_COMMANDS = ("stop", "help")
-MAX_REPROMPTS = 2
+REPROMPTS = ("core.reprompt_1", "core.reprompt_2")
+YES_NO_REPROMPTS = ("core.reprompt_yes_no_1", "core.reprompt_yes_no_2")
+"""What silence after a question gets, the first and the second time; then a pause."""
+MAX_REPROMPTS = len(REPROMPTS)
 
 
 class FlowCancelled(Exception):
@@ -61,7 +66,7 @@ class Tuning:
 
 
 @dataclass
-class Conversation(NotesDoor):
+class Conversation:
     listener: Listener
     speaker: Speaker
     matcher: IntentMatcher
@@ -72,13 +77,6 @@ class Conversation(NotesDoor):
     tuning: Tuning = field(default_factory=Tuning)
     help_key: str = "core.help_idle"
     """The line `help` says in the current flow; flows set their own."""
-    last_line: str = ""
-    last_match: Match | None = None
-    """The last command heard; a flow started from the idle loop finds its trigger (and slots) here."""
-    last_confidence: float = 1.0
-    """The recognizer's confidence in the last command heard."""
-    last_heard: str = ""
-    """The last command as heard, words unchanged (a note said in one breath is kept as said)."""
     settings_keeper: Callable[[Settings], None] | None = None
     """Writes the settings to config.yaml (names, voice choices said aloud); None: nowhere to keep them."""
     ending: int | None = None
@@ -94,8 +92,12 @@ class Conversation(NotesDoor):
     listen (the start)."""
     said_goodbye: bool = False
     """"goodbye" ended a ritual of an always-on session: the conversation is over, the program goes on."""
+    notes: NotesDoor = field(init=False)
+    """What flows read and save (`assistant.dialogue.notes_door`)."""
     _listening: bool = False
-    _aside_told: int = 0
+
+    def __post_init__(self) -> None:
+        self.notes = NotesDoor(self.store, self.say)
 
     @contextmanager
     def help(self, key: str) -> Iterator[None]:
@@ -165,7 +167,22 @@ class Conversation(NotesDoor):
 
     # -- speaking -------------------------------------------------------------------------------
     def line(self, key: str, **values: object) -> str:
-        return self.responses.render(key, **self._names(), **values)
+        """A response line with `values` filled in, unspoken (a part of another line)."""
+        text = self.responses.render(key, **self._names(), **values)
+        return OurWords(text) if self._fixed(values) else text
+
+    def length(self, seconds: int) -> OurWords:
+        """"20 seconds", "one minute", "1 minute and 30 seconds", as the response files word them."""
+        minutes, rest = divmod(seconds, 60)
+        if minutes and rest:
+            return OurWords(self.line("core.minutes_and_seconds", minutes=self.line("core.minutes", count=minutes),
+                                      seconds=self.line("core.seconds", count=rest)))
+        return OurWords(self.line("core.minutes", count=minutes) if minutes else self.line("core.seconds", count=rest))
+
+    def _fixed(self, values: dict[str, object]) -> bool:
+        """Only numbers, the partners' names and our own words filled in: a fixed line, which the voice may
+        keep as audio. Any other value may be what the couple said (a note, an agreement): never kept."""
+        return all(isinstance(v, int | float | OurWords) or v in self.settings.partners for v in values.values())
 
     def say(self, key: str, **values: object) -> str:
         """Speak a response line with `values` filled in."""
@@ -174,11 +191,35 @@ class Conversation(NotesDoor):
     def say_at_pace(self, key: str, pace: float, **values: object) -> str:
         """`say`, at `pace` against the couple's own (a breathing cue is slower still)."""
         text = spoken_form(self.line(key, **values))
-        # Only the partners' names and numbers filled in: a fixed line, which the voice may keep as audio.
-        # Any other value may be what the couple said (a note, an agreement, an answer): never kept.
-        fixed = all(isinstance(v, int | float) or v in self.settings.partners for v in values.values())
-        self.speaker.say(text, fixed=fixed, pace=pace)
+        self.speaker.say(text, fixed=self._fixed(values), pace=pace)
         return text
+
+    def say_each(self, texts: Iterable[str]) -> None:
+        """Speak lines that are not in the response files (the couple's own agreements, a question from a
+        deck) as they are: never kept as audio, since they may be what the couple said."""
+        for text in texts:
+            self.speaker.say(text)
+
+    def say_every(self, key: str) -> None:
+        """Speak every variant of a response line, in order (a list kept in the response file)."""
+        for variant in self.responses.all_variants(key):
+            self.speaker.say(spoken_form(variant.format(**self._names())), fixed=True)
+
+    def chime(self, name: str) -> None:
+        """A soft tone (`assistant.audio.chimes`): a hug's start and end, a break's end."""
+        self.speaker.chime(name)
+
+    def use_voice(self, settings: Settings) -> None:
+        """A new speaking rate or volume: the next line already sounds so, and it is kept in config.yaml."""
+        self.keep_settings(settings)
+        self.speaker.tune(settings.speaking_rate, settings.volume)
+
+    def spoken_list(self, items: Sequence[str], joiner: Literal["and", "or"]) -> str:
+        """'a, b and c' (or 'a, b or c'), as the response files join a list."""
+        if len(items) <= 1:
+            return "".join(items)
+        return self.line("core.list_and" if joiner == "and" else "core.list_or", items=", ".join(items[:-1]),
+                         last=items[-1])
 
     def spoken_variants(self, key: str, **values: object) -> list[str]:
         """Every way `say(key, ...)` can come out, as it is spoken (to have them ready as audio)."""
@@ -187,10 +228,31 @@ class Conversation(NotesDoor):
     def _names(self) -> dict[str, str]:
         return {"partner_one": self.settings.partner_one, "partner_two": self.settings.partner_two}
 
+    # -- understanding ----------------------------------------------------------------------------
+    def understand(self, text: str, intents: Sequence[str], *, idle: bool = False) -> Utterance:
+        """What typed or answered words mean among `intents` (a free answer that may be a command)."""
+        return Utterance(Heard("speech", text, 1.0, 0.0, addressed=True),
+                         self.matcher.match(text, intents, idle=idle))
+
+    def words(self, text: str) -> list[str]:
+        """`text` as the matcher's normalized words (to find a partner's name in an answer)."""
+        return self.matcher.intents.normalizer.words(text)
+
+    def intents_like(self, pattern: str) -> list[str]:
+        """The intent names matching a shell-style `pattern` ("review_in_*")."""
+        return fnmatch.filter(self.matcher.intents.names(), pattern)
+
+    def said_after_prefix(self, utterance: Utterance, intents: Sequence[str]) -> str | None:
+        """The free words said after a prefix in one breath ("remember that we need milk" -> we need milk)."""
+        if utterance.match.by != "prefix":
+            return None
+        found = self.matcher.intents.after_prefix(utterance.text, intents)
+        return found[1] if found is not None else None
+
     # -- listening ------------------------------------------------------------------------------
     def hear_command(self, intents: Sequence[str], timeout_s: float | None,
-                     deadline: float | None = None, *, idle: bool = False) -> tuple[Heard, Match | None]:
-        """Listen in command mode for one of `intents`; the match is None on silence, end or deadline.
+                     deadline: float | None = None, *, idle: bool = False) -> Utterance:
+        """Listen in command mode for one of `intents`; the intent is None on silence, end or deadline.
         `idle`: outside any ritual, where a paraphrase must be surer (`IntentMatcher.match`) and, outside
         the follow-up window of an always-on session, only what follows the name is heard at all."""
         if idle and self.needs_name():
@@ -201,7 +263,7 @@ class Conversation(NotesDoor):
             heard = self._listen(command_request(self.matcher.intents.phrases(intents), timeout_s, deadline,
                                                  start_by))
         if heard.status != "speech":
-            return heard, None
+            return nothing_meant(heard)
         # Addressed (typed, or by name), a paraphrase needs no more certainty than inside a ritual.
         heard_match = self.matcher.match_heard(heard.text, heard.alternatives, intents,
                                                idle=idle and not heard.addressed)
@@ -210,10 +272,7 @@ class Conversation(NotesDoor):
             log.info("rejected %s: engine confidence %.2f", heard_match.intent, heard.confidence)
         log.info("heard command: intent=%s score=%.1f confidence=%.2f recognize_ms=%.0f addressed=%s",
                  match.intent, match.score, heard.confidence, heard.recognize_ms, heard.addressed)
-        self.last_match = match
-        self.last_confidence = heard.confidence
-        self.last_heard = heard.text
-        return heard, match
+        return Utterance(heard, match)
 
     def _hear_addressed(self, intents: Sequence[str], timeout_s: float | None, deadline: float | None) -> Heard:
         """What was said after the name, addressed; SILENCE for talk in the room that was not for us."""
@@ -255,12 +314,12 @@ class Conversation(NotesDoor):
         rest = other.rest(text, within=2)
         return text if rest is None else rest
 
-    def heed(self, heard: Heard, match: Match | None) -> str | None:
+    def heed(self, utterance: Utterance) -> str | None:
         """What every prompt and wait does first with what it heard: the end of input ends, "goodbye" ends
         the session, "stop" the ritual (each raised); otherwise the intent (None: nothing understood)."""
-        if heard.status == "end":
+        if utterance.status == "end":
             raise EndOfInput
-        intent = match.intent if match else None
+        intent = utterance.intent
         if intent == "goodbye":
             if self.always_on:  # the ritual stops as on "stop"; Togetherly keeps listening for its name
                 self.said_goodbye = True
@@ -271,16 +330,6 @@ class Conversation(NotesDoor):
             raise FlowCancelled
         return intent
 
-    def confirm_if_unsure(self, match: Match | None) -> bool:
-        """For a consequential command heard without certainty, ask first; True when it may go ahead."""
-        key = confirmation_key(match, self.last_confidence) if match is not None else None
-        if key is None:
-            return True
-        if self.ask_choice(key, ("yes", "no")) == "yes":
-            return True
-        self.say("core.confirm_declined")
-        return False
-
     def wait_until(self, deadline: float | None, intents: Sequence[str]) -> Match | None:
         """Stay quiet and listen for one of `intents` until `deadline` (monotonic, on ctx.clock; None: no
         limit). Returns the match, or None once the deadline has come.
@@ -289,14 +338,14 @@ class Conversation(NotesDoor):
         or a break the couple may be talking to each other, not to us.
         """
         while deadline is None or self.clock.monotonic() < deadline:
-            heard, match = self.hear_command([*WAIT_COMMANDS, *ENDING_COMMANDS, *intents], None, deadline)
+            heard = self.hear_command([*WAIT_COMMANDS, *ENDING_COMMANDS, *intents], None, deadline)
             if heard.status == "deadline":
                 break
-            intent = self.heed(heard, match)
+            intent = self.heed(heard)
             if intent == "help":
                 self.say(self.help_key)
             elif intent is not None:
-                return match
+                return heard.match
         return None
 
     def ask_answer(self, key: str, skippable: bool = True, **values: object) -> str | None:
@@ -310,21 +359,21 @@ class Conversation(NotesDoor):
         return intent
 
     def _exchange(self, prompt: str, choices: Sequence[str] | None, skippable: bool) -> tuple[str, str]:
-        self.last_line = prompt
         commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ())
         yes_no = choices is not None and {"yes", "no"} <= set(choices)
         silences = misses = 0
         while True:
             if choices is not None:
-                heard, match = self.hear_command([*commands, *choices], self.tuning.command_timeout_s)
+                utterance = self.hear_command([*commands, *choices], self.tuning.command_timeout_s)
             else:
-                heard = self._listen(ListenRequest(ListenMode.ANSWER, (), self.tuning.answer_timeout_s))
-                match = self._command_in_answer(heard, commands)
-            intent = self.heed(heard, match)
+                answer = self._listen(ListenRequest(ListenMode.ANSWER, (), self.tuning.answer_timeout_s))
+                utterance = self._command_in_answer(answer, commands)
+            heard, match = utterance.heard, utterance.match
+            intent = self.heed(utterance)
             if heard.status == "silence":
                 silences += 1
                 if silences <= MAX_REPROMPTS:
-                    self.say(f"core.reprompt_{'yes_no_' if yes_no else ''}{silences}", prompt=prompt)
+                    self.say((YES_NO_REPROMPTS if yes_no else REPROMPTS)[silences - 1], prompt=prompt)
                 else:
                     self._pause(prompt)
                     silences = 0
@@ -350,27 +399,26 @@ class Conversation(NotesDoor):
         then the first allowed ones."""
         near = [name for name, _ in (match.alternatives if match else ()) if name in allowed]
         chosen = list(dict.fromkeys([*near, *allowed]))[:most]
-        said = [f'"{self.matcher.intents[name].example}"' for name in chosen]
-        return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+        return self.spoken_list([f'"{self.matcher.intents[name].example}"' for name in chosen], "or")
 
-    def _command_in_answer(self, heard: Heard, commands: Sequence[str]) -> Match | None:
+    def _command_in_answer(self, heard: Heard, commands: Sequence[str]) -> Utterance:
         """A free answer that is (nearly exactly) a command is taken as that command."""
         if heard.status != "speech":
-            return None
+            return nothing_meant(heard)
         match = self.matcher.match(heard.text, commands, threshold=self.tuning.answer_command_threshold,
                                    paraphrases=False)
         log.info("heard answer: command=%s score=%.1f recognize_ms=%.0f", match.intent, match.score,
                  heard.recognize_ms)  # never the answer's words: they are private
         # Only a near-exact phrase: an answer is the couple's own words ("what did we say last time" is a
         # fine low of the day), so a paraphrase guess must not turn it into "repeat".
-        return match if match.intent and match.by == "phrase" else None
+        return Utterance(heard, match) if match.intent and match.by == "phrase" else nothing_meant(heard)
 
     def _pause(self, prompt: str) -> None:
         """After repeated silence: wait, without nagging, until the couple says continue (or stop)."""
         self.say("core.paused")
         while True:
-            heard, match = self.hear_command(PAUSE_COMMANDS, None)
-            intent = self.heed(heard, match)
+            heard = self.hear_command(PAUSE_COMMANDS, None)
+            intent = self.heed(heard)
             if intent in ("continue", "repeat"):
                 self.speaker.say(prompt)
                 return

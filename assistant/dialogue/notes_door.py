@@ -4,7 +4,7 @@ notes file cannot be read or written. Flows never touch the store themselves."""
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.errors import NotesError
@@ -15,23 +15,22 @@ from assistant.notes.store import ChangeKept, NotesStore
 log = logging.getLogger(__name__)
 
 
-class NotesDoor(ABC):
-    """Part of `Conversation` (assistant.dialogue.conversation): the notes, read and saved on the couple's
-    behalf, quietly where only a ritual's memory is at stake, aloud where what they said is."""
+class NotesDoor:
+    """`Conversation.notes`: the notes, read and saved on the couple's behalf, quietly where only a ritual's
+    memory is at stake, aloud where what they said is."""
 
-    store: NotesStore
-    _aside_told: int
-
-    @abstractmethod
-    def say(self, key: str, **values: object) -> str:
-        """Speak a response line (the conversation does)."""
+    def __init__(self, store: NotesStore, say: Callable[..., str]) -> None:
+        self.store = store
+        self.say = say
+        """Speaks a response line (the conversation's `say`)."""
+        self._aside_told = 0
 
     @property
     def data_dir(self) -> Path:
         """The couple's data folder: their own decks and agreements live beside the notes."""
         return self.store.path.parent
 
-    def notes_quietly(self) -> NotesFile:
+    def quietly(self) -> NotesFile:
         """The stored notes, for what a ritual only remembers (the questions asked, the agreements read
         after a break): when they cannot be read that is logged, not spoken, and they come back empty."""
         try:
@@ -50,7 +49,7 @@ class NotesDoor(ABC):
             return False
         return True
 
-    def read_notes(self) -> NotesFile | None:
+    def read(self) -> NotesFile | None:
         """The stored notes, or None after telling the couple the file could not be read (and, when it was
         damaged, that it was set aside with nothing deleted)."""
         try:
@@ -73,9 +72,9 @@ class NotesDoor(ABC):
 
     def save_note(self, note: Note) -> bool:
         """Save, telling the couple if it failed; the conversation goes on either way."""
-        return self.save_change(AddNote(note=note)) is not None
+        return self.save(AddNote(note=note)) is not None
 
-    def save_change(self, change: Change) -> NotesFile | None:
+    def save(self, change: Change) -> NotesFile | None:
         """Save a change (a note, a goal, a hug, ...; assistant/notes/changes.py), telling the couple if it
         failed and whether it is kept to be saved later; the conversation goes on either way.
         The notes as saved, or None when the change is not saved now."""

@@ -4,12 +4,12 @@ verdicts, so an intent author sees what the live loop would do."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from assistant.understanding.matcher import Match
 
 MIN_COMMAND_CONFIDENCE = 0.5
 """Below this engine confidence a command is rejected rather than acted on."""
-CONSEQUENTIAL = {"need_break": "core.confirm_need_break", "clear_agreements": "core.confirm_clear_agreements"}
-"""Intents that start something long or forget something, with the question that confirms them."""
 SURE_SCORE = 92.0
 """A consequential intent matched below this score (0-100) is confirmed before it is acted on."""
 SURE_CONFIDENCE = 0.8
@@ -24,10 +24,11 @@ def gate(match: Match, confidence: float, min_confidence: float = MIN_COMMAND_CO
     return Match(match.text, None, match.score, match.phrase, match.alternatives)
 
 
-def confirmation_key(match: Match, confidence: float) -> str | None:
+def confirmation_key(match: Match, confidence: float, consequential: Mapping[str, str]) -> str | None:
     """The question to ask before acting on a consequential intent heard without certainty, else None:
-    starting a twenty-minute break or forgetting agreements on a mishearing costs more than one question."""
-    key = CONSEQUENTIAL.get(match.intent or "")
+    starting a twenty-minute break or forgetting agreements on a mishearing costs more than one question.
+    `consequential`: intent -> its question, as the flows declare them (`FlowRegistry.confirmations`)."""
+    key = consequential.get(match.intent or "")
     if key is None or (match.score >= SURE_SCORE and confidence >= SURE_CONFIDENCE):
         return None
     return key

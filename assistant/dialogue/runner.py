@@ -5,23 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from assistant.config import Settings
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled, SessionEnding
-from assistant.dialogue.flows import FlowRegistry, Trigger
+from assistant.dialogue.flow import Flow, FlowRegistry
 from assistant.dialogue.flows.names import NamesFlow, named
-from assistant.understanding.matcher import Match
+from assistant.dialogue.policy import confirmation_key
+from assistant.dialogue.utterance import Utterance
 
 log = logging.getLogger(__name__)
 
-IDLE_COMMANDS = ("help", "what_can_you_do", "tell_me_more", "goodbye", "switch_off", "thanks", "affection", "yes",
-                 "no", "speak_slower", "speak_faster", "quieter", "louder")
-VOICE_STEPS = {"speak_slower": ("speaking_rate", 1 / 1.15, "core.voice_slower"),
-               "speak_faster": ("speaking_rate", 1.15, "core.voice_faster"),
-               "quieter": ("volume", 1 / 1.25, "core.voice_quieter"), "louder": ("volume", 1.25, "core.voice_louder")}
-"""How far one "speak slower" or "louder" moves the voice, and what is said."""
-IDLE_REPLIES = {"thanks": "core.thanks_reply", "affection": "core.affection_reply", "yes": "core.yes_idle",
-                "no": "core.no_idle"}
-"""Idle words that get a short warm line, not a ritual."""
+SESSION_COMMANDS = ("goodbye", "switch_off")
+"""Heard in the idle loop besides what starts a flow: they end the conversation or the program."""
 
 
 class Assistant:
@@ -34,7 +27,7 @@ class Assistant:
         """Idle utterances not understood in a row."""
 
     def idle_intents(self) -> list[str]:
-        return [*self.flows.triggers(), *IDLE_COMMANDS]
+        return [*self.flows.triggers(), *SESSION_COMMANDS]
 
     def run(self) -> int:
         """Talk until goodbye or the end of input; the exit code (128 + N after signal N)."""
@@ -55,27 +48,28 @@ class Assistant:
         if ctx.always_on and not ctx.settings.wake_told:  # how the name works, once, in one breath
             ctx.say("core.wake_hint", seconds=round(ctx.settings.follow_up_seconds))
             ctx.keep_settings(ctx.settings.model_copy(update={"wake_told": True}))
-        self.on_start()
-        ctx.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder
+        for flow in self.flows.flows:
+            flow.on_start(ctx)  # a reminder that is due
+        ctx.notes.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder
         ctx.open_follow_up()
         if first is not None and not self._act_on(first):
             return 0
         while True:
-            heard, match = ctx.hear_command(self.idle_intents(), None, idle=True)
+            heard = ctx.hear_command(self.idle_intents(), None, idle=True)
             if heard.status == "end":
                 ctx.say("core.goodbye")
                 return 0
             if heard.status == "silence":
                 continue
-            if (match is None or match.intent is None) and ctx.always_on and not heard.addressed:
+            if heard.intent is None and ctx.always_on and not heard.heard.addressed:
                 # Overheard and not understood: the couple is talking to each other. No reply.
                 log.info("not understood, not addressed: no reply")
                 continue
-            if not self._act_on(match):
+            if not self._act_on(heard):
                 return 0
             ctx.open_follow_up()
 
-    def _first_evening(self) -> Match | None:
+    def _first_evening(self) -> Utterance | None:
         """The welcome; on the first evening it asks for the couple's names. A command said instead of
         names ("start our check-in") is returned, to be acted on straight away."""
         ctx = self.ctx
@@ -89,58 +83,64 @@ class Assistant:
                 raise
             return None
 
-    def _act_on(self, match: Match | None) -> bool:
+    def _act_on(self, utterance: Utterance) -> bool:
         """Do what an idle command asks; False once the session should end."""
         ctx = self.ctx
-        intent = match.intent if match else None
+        intent = utterance.intent
         self._misses = self._misses + 1 if intent is None else 0
         if intent is None:
-            self.didnt_catch(match)
-        elif intent in ("help", "what_can_you_do"):
-            ctx.say("core.capabilities")
-            if ctx.always_on:
-                ctx.say("core.capabilities_wake")
-        elif intent in IDLE_REPLIES:
-            ctx.say(IDLE_REPLIES[intent])
-        elif intent in VOICE_STEPS:
-            self.adjust_voice(intent)
-        elif intent == "tell_me_more":
-            self.tell_more(match)
-        elif intent == "goodbye":
+            self.didnt_catch(utterance)
+            return True
+        if intent == "goodbye":
             ctx.say("core.goodbye")
             if ctx.always_on:  # a conversation ends; Togetherly keeps listening for its name
                 ctx.close_follow_up()
                 return True
             return False
-        elif intent == "switch_off":
+        if intent == "switch_off":
             return not self.switch_off()
-        else:
-            flow = self.flows.for_intent(intent)
-            if flow is None:
+        flow = self.flows.for_intent(intent)
+        if flow is None:
+            return True
+        if flow.idle:  # a short reply: nothing to confirm, nothing to stop
+            flow.run(ctx, utterance)
+            return True
+        return self._run_ritual(flow, utterance)
+
+    def _run_ritual(self, flow: Flow, trigger: Utterance) -> bool:
+        ctx = self.ctx
+        log.info("starting flow %s", flow.name)
+        try:
+            if not self.confirm_if_unsure(trigger):  # "Did you want to take a break?"
                 return True
-            log.info("starting flow %s", flow.name)
-            trigger = Trigger(match, ctx.last_heard) if match is not None else None
-            try:
-                if not ctx.confirm_if_unsure(match):  # "Did you want to take a break?"
-                    return True
-                flow.run(ctx, trigger)
-            except SessionEnding:
-                raise
-            except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
-                if not ctx.said_goodbye:
-                    ctx.say("core.stopped")
-            except EndOfInput:
-                ctx.say("core.goodbye")
-                return False
-            if ctx.ending is not None:
-                raise SessionEnding
-            if ctx.said_goodbye:  # "goodbye" inside the ritual: what was said is kept; the conversation ends
-                ctx.said_goodbye = False
-                ctx.say("core.goodbye")
-                ctx.close_follow_up()
-                return True
-            ctx.say("core.after_flow")
+            flow.run(ctx, trigger)
+        except SessionEnding:
+            raise
+        except FlowCancelled:  # a flow that did not catch it: stopping is still graceful
+            if not ctx.said_goodbye:
+                ctx.say("core.stopped")
+        except EndOfInput:
+            ctx.say("core.goodbye")
+            return False
+        if ctx.ending is not None:
+            raise SessionEnding
+        if ctx.said_goodbye:  # "goodbye" inside the ritual: what was said is kept; the conversation ends
+            ctx.said_goodbye = False
+            ctx.say("core.goodbye")
+            ctx.close_follow_up()
+            return True
+        ctx.say("core.after_flow")
         return True
+
+    def confirm_if_unsure(self, trigger: Utterance) -> bool:
+        """For a consequential command heard without certainty, ask first; True when it may go ahead."""
+        key = confirmation_key(trigger.match, trigger.heard.confidence, self.flows.confirmations())
+        if key is None:
+            return True
+        if self.ctx.ask_choice(key, ("yes", "no")) == "yes":
+            return True
+        self.ctx.say("core.confirm_declined")
+        return False
 
     def switch_off(self) -> bool:
         """"Togetherly, switch off": the program ends (asked first when it was overheard, not typed)."""
@@ -151,43 +151,14 @@ class Assistant:
         ctx.say("core.switching_off")
         return True
 
-    def didnt_catch(self, match: Match | None) -> None:
+    def didnt_catch(self, utterance: Utterance) -> None:
         """A gentle reprompt. Where a break may have been meant it never suggests a check-in; the second miss
         in a row names the likeliest commands instead of repeating itself."""
-        near = [name for name, _ in (match.alternatives if match else ())]
+        near = [name for name, _ in utterance.match.alternatives]
         if "need_break" in near:
             self.ctx.say("core.didnt_catch_maybe_break")
         elif self._misses >= 2 and near:
-            self.ctx.say("core.didnt_catch_idle_choices", options=self.ctx.likely_choices(match, self.idle_intents()))
+            self.ctx.say("core.didnt_catch_idle_choices",
+                         options=self.ctx.likely_choices(utterance.match, self.idle_intents()))
         else:
             self.ctx.say("core.didnt_catch_idle")
-
-    def adjust_voice(self, intent: str) -> None:
-        """"speak slower", "louder": the next line already sounds so, and the choice is kept in config.yaml."""
-        ctx = self.ctx
-        field, factor, key = VOICE_STEPS[intent]
-        bounds = Settings.model_fields[field].metadata
-        low = next(m.ge for m in bounds if hasattr(m, "ge"))
-        high = next(m.le for m in bounds if hasattr(m, "le"))
-        now = float(getattr(ctx.settings, field))
-        wanted = round(min(high, max(low, now * factor)), 2)
-        if wanted == now:
-            ctx.say("core.voice_at_limit")
-            return
-        settings = ctx.settings.model_copy(update={field: wanted})
-        ctx.keep_settings(settings)
-        ctx.speaker.tune(settings.speaking_rate, settings.volume)
-        ctx.say(key)
-
-    def tell_more(self, match: Match | None) -> None:
-        """A ritual's one-breath description ("tell me more about the hug timer")."""
-        wanted = match.slot("ritual") if match else None
-        flow = next((f for f in self.flows.flows if f.name == wanted), None)
-        self.ctx.say(flow.summary_key if flow is not None and flow.summary_key else "core.more_about_what")
-
-    def on_start(self) -> None:
-        """Give each flow with an `on_start(ctx)` hook its say (a reminder that is due)."""
-        for flow in self.flows.flows:
-            hook = getattr(flow, "on_start", None)
-            if callable(hook):
-                hook(self.ctx)

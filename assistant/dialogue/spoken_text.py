@@ -1,4 +1,5 @@
-"""A rendered line as it is spoken: counts of one in the singular, capitals at sentence starts."""
+"""A rendered line as it is spoken: capitals at sentence starts. (Counts are worded by the response files'
+plural forms, `assistant.dialogue.responses.Plural`.)"""
 
 from __future__ import annotations
 
@@ -7,17 +8,16 @@ import re
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
 
 
-_ONE_OF = re.compile(r"\b(1|one) (minute|second|hour|time|hug|question|goal|day|kiss|break|check-in|night)(e?s)\b")
+class OurWords(str):
+    """Words Togetherly composed from its own response lines ("one minute"), not the couple's: a line that
+    holds them is still a fixed line, which the voice may keep as audio."""
 
-
-def singular_after_one(text: str) -> str:
-    """"1 minutes" -> "1 minute": counts filled into lines written for many."""
-    return _ONE_OF.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+    __slots__ = ()
 
 
 def spoken_form(text: str) -> str:
-    """A rendered line as it is said: counts of one in the singular, capitals at sentence starts."""
-    return sentence_case(singular_after_one(text))
+    """A rendered line as it is said: capitals at sentence starts."""
+    return sentence_case(text)
 
 
 def sentence_case(text: str) -> str:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from assistant.understanding.fitted import Fitted, fitted_bytes, load_fitted
 from assistant.understanding.intents import IntentSet
 from assistant.understanding.ngrams import char_ngrams, word_ngrams
 
@@ -64,32 +66,42 @@ class _Features:
 
 
 @dataclass(frozen=True)
-class Fitted:
-    """What training produced, enough to classify without training again (kept by SentenceMeaning)."""
+class WithMeaning:
+    """The classifier's settings with sentence embeddings. Tuned on the understanding dev split, typed, every
+    intent allowed (docs/measurements.md, "Understanding"): logistic regression reached 96.9% right where a
+    linear SVM reached 94.7%."""
 
-    words: dict[str, int]
-    words_idf: npt.NDArray[np.float64]
-    chars: dict[str, int]
-    chars_idf: npt.NDArray[np.float64]
-    classes: list[str]
-    coef: npt.NDArray[np.float64]
-    dense_coef: npt.NDArray[np.float64]
-    intercept: npt.NDArray[np.float64]
+    weight: float = 2.0
+    """How much the embedding counts beside the n-grams (its features are scaled by this)."""
+    c: float = 10.0
+    """The logistic regression's inverse regularization."""
+    iterations: int = 2000
+    margin: float = 0.0
+    """The decision value a paraphrase needs (n-grams alone need more: MARGIN)."""
+    veto_margin: float = 0.0
+    """How much nearer an out-of-scope sentence must be than the intent's nearest phrase to veto it."""
+
+    def stamp(self) -> str:
+        # scikit-learn's version is part of what was fitted; read without importing it (90 MB with SciPy).
+        return f"weight={self.weight} c={self.c} iterations={self.iterations} sklearn={version('scikit-learn')}"
 
 
 class IntentClassifier:
-    def __init__(self, intents: IntentSet, margin: float = MARGIN, *,
-                 meaning: SentenceMeaning | None = None) -> None:
+    def __init__(self, intents: IntentSet, margin: float | None = None, *,
+                 meaning: SentenceMeaning | None = None, tuned: WithMeaning = WithMeaning()) -> None:
         """Train on every phrase of `intents` and its out-of-scope sentences (a fraction of a second,
-        given the sentences' embeddings). `meaning`: the embedding stage, or None for n-grams alone."""
-        self.margin = margin
+        given the sentences' embeddings). `meaning`: the embedding stage, or None for n-grams alone;
+        `margin`: default MARGIN alone, `tuned.margin` with embeddings."""
+        self.tuned = tuned
+        self.margin = margin if margin is not None else MARGIN if meaning is None else tuned.margin
         self.meaning = meaning
         texts = [p.text for p in intents.phrases()] + list(intents.out_of_scope)
         labels = [p.intent for p in intents.phrases()] + [NOT_FOR_US] * len(intents.out_of_scope)
         if meaning is not None:
             self._vectors = meaning.vectors(texts)
             self._labels = np.asarray(labels)
-            fitted = meaning.fitted(texts, labels)
+            kept = meaning.cache_file([*texts, *labels, tuned.stamp()], "classifier", ".npz")
+            fitted = load_fitted(kept) if kept is not None else None
             if fitted is not None:  # fitted before on these very sentences: no training, no scikit-learn
                 self._words = _Features(word_ngrams, 0, fitted.words, fitted.words_idf)
                 self._chars = _Features(char_ngrams, self._words.size, fitted.chars, fitted.chars_idf)
@@ -105,12 +117,12 @@ class IntentClassifier:
         chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)
         parts = [words.fit_transform(texts), chars.fit_transform(texts)]
         if meaning is not None:
-            parts.append(csr_matrix(self._vectors * meaning.weight))
+            parts.append(csr_matrix(self._vectors * tuned.weight))
         matrix = hstack(parts).tocsr()
         # Balanced: an intent with six templates must not lose to one with two hundred expansions.
         # With embeddings, logistic regression (dev split: 96.9% right against the SVM's 94.7%).
         model = LinearSVC(C=1.0, class_weight="balanced") if meaning is None else \
-            LogisticRegression(C=meaning.c, class_weight="balanced", max_iter=meaning.iterations)
+            LogisticRegression(C=tuned.c, class_weight="balanced", max_iter=tuned.iterations)
         model.fit(matrix, labels)
         self._words = _Features(word_ngrams, 0, dict(words.vocabulary_), words.idf_)
         self._chars = _Features(char_ngrams, self._words.size, dict(chars.vocabulary_), chars.idf_)
@@ -120,10 +132,10 @@ class IntentClassifier:
         self._coef = np.ascontiguousarray(coef[:sparse_size])
         self._dense_coef = np.ascontiguousarray(coef[sparse_size:])
         self._intercept = np.asarray(model.intercept_, dtype=np.float64)
-        if meaning is not None:
-            meaning.keep_fitted(texts, labels, Fitted(self._words.vocabulary, self._words.idf, self._chars.vocabulary,
-                                                      self._chars.idf, self._classes, self._coef, self._dense_coef,
-                                                      self._intercept))
+        if meaning is not None and kept is not None:
+            meaning.write_cache(kept, fitted_bytes(Fitted(
+                self._words.vocabulary, self._words.idf, self._chars.vocabulary, self._chars.idf, self._classes,
+                self._coef, self._dense_coef, self._intercept)))
 
     def scores(self, text: str, vector: npt.NDArray[np.float32] | None = None) -> dict[str, float]:
         """Decision value per class (the out-of-scope class under NOT_FOR_US); `vector`: the text's
@@ -135,7 +147,7 @@ class IntentClassifier:
         total = self._intercept + (values @ self._coef[indices] if indices else 0.0)
         if self.meaning is not None:
             vector = self.meaning.embed(text) if vector is None else vector
-            total = total + (vector.astype(np.float64) * self.meaning.weight) @ self._dense_coef
+            total = total + (vector.astype(np.float64) * self.tuned.weight) @ self._dense_coef
         return dict(zip(self._classes, (float(v) for v in total), strict=True))
 
     def vetoed(self, vector: npt.NDArray[np.float32], intent: str) -> bool:
@@ -145,7 +157,7 @@ class IntentClassifier:
         similarity = self._vectors @ vector
         ours = similarity[self._labels == intent]
         others = similarity[self._labels == NOT_FOR_US]
-        return bool(others.size and ours.size and others.max() > ours.max() + self.meaning.veto_margin)
+        return bool(others.size and ours.size and others.max() > ours.max() + self.tuned.veto_margin)
 
     def classify(self, text: str, allowed: Collection[str] | None = None, min_probability: float = 0.0) -> str | None:
         """The best of `allowed` (all when None); None when "not for us" scores higher, the best is below

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -38,7 +38,7 @@ from hassil.parser import ParseError
 from hassil.sample import sample_sentence
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.data_files import line_for, load_model
+from assistant.data_files import Location, line_for, load_model
 from assistant.errors import DataFileError
 from assistant.understanding.normalize import Normalizer
 from assistant.understanding.numbers import spell_number
@@ -76,20 +76,24 @@ class ValueSpec(BaseModel):
 
 
 class ListSpec(BaseModel):
-    """Exactly one of: a number range, or values (numbers are said as words, the slot is the number)."""
+    """Exactly one of: a number range, values (numbers are said as words, the slot is the number), or
+    `rituals: true`, the words each ritual's own file gives under `called:` (the slot is the flow's name)."""
 
     model_config = ConfigDict(extra="forbid")
     range: RangeSpec | None = None
     values: list[Number | Annotated[str, Field(min_length=1)] | ValueSpec] | None = Field(default=None, min_length=1)
+    rituals: bool = False
 
     @model_validator(mode="after")
     def _one_kind(self) -> ListSpec:
-        if (self.range is None) == (self.values is None):
-            raise ValueError("a list needs either `range` or `values`")
+        if sum((self.range is not None, self.values is not None, self.rituals)) != 1:
+            raise ValueError("a list needs one of `range`, `values` or `rituals: true`")
         return self
 
-    def items(self) -> list[tuple[str, str | int]]:
-        """(what is said, slot value) pairs."""
+    def items(self, called: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str | int]]:
+        """(what is said, slot value) pairs; `called`: (word, flow name) from every file, for `rituals`."""
+        if self.rituals:
+            return list(called)
         if self.range is not None:
             r = self.range
             return [(spell_number(n), n) for n in range(r.start, r.to + 1, r.step)]
@@ -120,6 +124,9 @@ class OutOfScopeFile(BaseModel):
 class IntentFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     intents: dict[str, IntentSpec] = Field(min_length=1)
+    called: dict[str, list[Annotated[str, Field(min_length=1)]]] = {}
+    """Flow name -> what the couple calls that ritual ("hug", "hug timer"): the `{ritual}` of "tell me more
+    about the hug"."""
 
 
 @dataclass(frozen=True)
@@ -211,11 +218,12 @@ class IntentSet:
         normalizer = Normalizer.load(directory / NORMALIZE_FILE)
         out_of_scope_path = directory / OUT_OF_SCOPE_FILE
         out_of_scope = load_model(out_of_scope_path, OutOfScopeFile)[0].sentences if out_of_scope_path.exists() else []
+        files = [(path, load_model(path, IntentFile)) for path in sorted(directory.glob("*.yaml"))
+                 if path.name not in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE, WAKE_FILE)]
+        called = [(word, flow) for _, (data, _) in files for flow, words in data.called.items() for word in words]
         intents: dict[str, Intent] = {}
-        for path in sorted(directory.glob("*.yaml")):
-            if path.name in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE, WAKE_FILE):
-                continue
-            for intent in load_intent_file(path, normalizer):
+        for path, loaded in files:
+            for intent in _intents_of(path, loaded, normalizer, called):
                 if intent.name in intents:
                     raise DataFileError(path, None, f"intent {intent.name!r} is also defined in "
                                         f"{intents[intent.name].source.name}")
@@ -244,7 +252,8 @@ def _slot_marker(name: str) -> str:
     return f"_slot_{name}_"  # a plain word to hassil, replaced by each value after expansion
 
 
-def expand_with_lists(template: str, lists: dict[str, ListSpec]) -> list[tuple[str, Slots]]:
+def expand_with_lists(template: str, lists: dict[str, ListSpec],
+                      called: Sequence[tuple[str, str]] = ()) -> list[tuple[str, Slots]]:
     """(sentence, slots) for every expansion of `template` and every combination of its lists' values."""
     names = list(dict.fromkeys(_LIST_REF.findall(template)))
     unknown = [n for n in names if n not in lists]
@@ -253,7 +262,7 @@ def expand_with_lists(template: str, lists: dict[str, ListSpec]) -> list[tuple[s
     expanded = expand_template(_LIST_REF.sub(lambda m: _slot_marker(m.group(1)), template))
     out: list[tuple[str, Slots]] = []
     for sentence in expanded:
-        for combo in itertools.product(*(lists[n].items() for n in names)):
+        for combo in itertools.product(*(lists[n].items(called) for n in names)):
             spoken = sentence
             for name, (said, _) in zip(names, combo, strict=True):
                 spoken = spoken.replace(_slot_marker(name), said)
@@ -262,7 +271,14 @@ def expand_with_lists(template: str, lists: dict[str, ListSpec]) -> list[tuple[s
 
 
 def load_intent_file(path: Path, normalizer: Normalizer) -> list[Intent]:
-    data, lines = load_model(path, IntentFile)
+    loaded = load_model(path, IntentFile)
+    called = [(word, flow) for flow, words in loaded[0].called.items() for word in words]
+    return _intents_of(path, loaded, normalizer, called)
+
+
+def _intents_of(path: Path, loaded: tuple[IntentFile, dict[Location, int]], normalizer: Normalizer,
+                called: Sequence[tuple[str, str]]) -> list[Intent]:
+    data, lines = loaded
     out: list[Intent] = []
     for name, spec in data.intents.items():
         # Keyed by both forms: "that's enough" and "that is enough" match alike, but the recognizer's
@@ -271,7 +287,7 @@ def load_intent_file(path: Path, normalizer: Normalizer) -> list[Intent]:
         for index, template in enumerate(spec.sentences):
             line = line_for(lines, ("intents", name, "sentences", index))
             try:
-                expanded = expand_with_lists(template, spec.lists)
+                expanded = expand_with_lists(template, spec.lists, called)
             except (ParseError, ValueError, AssertionError) as exc:  # hassil reports some bad templates by assert
                 raise DataFileError(path, line, f"bad template {template!r}: {exc}") from exc
             for spoken, slots in expanded:

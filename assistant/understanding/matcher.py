@@ -91,10 +91,7 @@ def _train(intents: IntentSet) -> IntentClassifier:
     else on n-grams alone."""
     from assistant.understanding.meaning import SentenceMeaning  # noqa: PLC0415 - loads on the trainer thread
 
-    meaning = SentenceMeaning.installed()
-    if meaning is None:
-        return IntentClassifier(intents)
-    return IntentClassifier(intents, margin=meaning.margin, meaning=meaning)
+    return IntentClassifier(intents, meaning=SentenceMeaning.installed())
 
 
 class IntentMatcher:

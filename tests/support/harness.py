@@ -50,9 +50,20 @@ class Session:
         return any(fragment in line for line in self.lines)
 
     def variants(self, key: str, **values: object) -> list[str]:
-        """Every way the line `key` can be said, filled in as the conversation would."""
+        """Every way the line `key` can be said, filled in as the conversation would (the lists of rituals in
+        "what can you do" and "tell me more" as the registry gives them)."""
         names = {"partner_one": self.ctx.settings.partner_one, "partner_two": self.ctx.settings.partner_two}
-        return [v.format(**names, **values) for v in self.ctx.responses.all_variants(key)]
+        filled = {**names, **self._listed(), **values}
+        try:
+            forms = self.ctx.responses.variants(key, **filled)  # a plural line: the form its number picks
+        except KeyError:
+            forms = self.ctx.responses.all_variants(key)
+        return [v.format(**filled) for v in forms]
+
+    def _listed(self) -> dict[str, str]:
+        flows = self.wired.assistant.flows
+        told = [self.ctx.line(key) for key in flows.capability_keys()]
+        return {"rituals": self.ctx.spoken_list(told, "and"), "topics": self.ctx.spoken_list(told, "or")}
 
     def count(self, key: str, **values: object) -> int:
         """How many times a line of `key` was said."""

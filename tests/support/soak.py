@@ -37,7 +37,7 @@ from assistant.hearing.text_listener import TextListener
 from assistant.notes.models import NotesFile
 from assistant.notes.query import EntryFilter, forget_selection
 from assistant.voice.speaker import PrintSpeaker
-from tests.support.harness import make_session
+from tests.support.harness import Session, make_session
 
 SETTLE_AFTER = 500
 BREATHING_AND_BREAK = [""] * 33
@@ -64,6 +64,17 @@ TYPED_ROUND: tuple[str, ...] = (
     "read our favourites", "change our names", "Sam and Alex",
 )
 SILENCE_WAV = "<22 seconds of silence>"
+
+
+def every_ritual(session: Session) -> tuple[str, ...]:
+    """The typed round, then each ritual of the registry it does not start, started by its example and
+    stopped: a ritual added later runs in the soak without a line here."""
+    intents = session.ctx.matcher.intents
+    said = {intents.normalizer.normalize(line) for line in TYPED_ROUND}
+    started = [line for flow in session.wired.assistant.flows.rituals()
+               if not said & {phrase.text for phrase in intents.phrases(flow.triggers)}
+               for line in (intents[flow.triggers[0]].example, "stop", "stop")]
+    return (*TYPED_ROUND, *started)
 SPOKEN_ROUNDS: tuple[tuple[str, ...], ...] = (
     ("hug for twenty seconds", SILENCE_WAV),
     ("ask us a question", "next", "that's enough"),
@@ -204,15 +215,17 @@ def soak(utterances: int, data_dir: Path, recognizer: Recognizer | None, wavs: d
     def forget_everything(notes: NotesFile) -> None:
         forget_selection(notes, EntryFilter())
 
+    typed_round = every_ritual(session)
+
     def segments() -> Iterator[Listener]:
         rounds = spoken_rounds = 0
         while result.utterances < utterances:
             if result.settled is None and result.utterances >= settle_after:
                 result.settled = usage()
             store.update(forget_everything)
-            yield TextListener(io.StringIO("".join(line + "\n" for line in TYPED_ROUND)), clock=clock)
-            result.typed += sum(1 for line in TYPED_ROUND if line)
-            result.silences += sum(1 for line in TYPED_ROUND if not line)
+            yield TextListener(io.StringIO("".join(line + "\n" for line in typed_round)), clock=clock)
+            result.typed += sum(1 for line in typed_round if line)
+            result.silences += sum(1 for line in typed_round if not line)
             rounds += 1
             # Every recording in the first rounds, so each is warm before the settled reading.
             if recognizer is not None and wavs and (rounds <= len(SPOKEN_ROUNDS) or rounds % wav_every == 0):

@@ -25,8 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.data_files import load_model
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
 from assistant.dialogue.timer import Countdown, Cue, Phase, schedule
+from assistant.dialogue.utterance import Utterance
 from assistant.errors import DataFileError
 from assistant.notes.changes import AddAgreement, ClearAgreements, RecordBreak
 from assistant.notes.models import BreakRecord, NotesFile
@@ -36,6 +37,7 @@ from assistant.understanding.matcher import Match
 log = logging.getLogger(__name__)
 
 BREATH = (Phase("in", 4.0), Phase("hold", 2.0), Phase("out", 6.0))
+BREATH_CUES = {"in": "calm_down.breathe_in", "hold": "calm_down.breathe_hold", "out": "calm_down.breathe_out"}
 BREATH_ROUNDS = 10
 """Twelve seconds a round: ten rounds is about two minutes."""
 CUE_PACE = 0.8
@@ -54,12 +56,16 @@ Ending = Literal["time_up", "ready_early", "stopped"]
 
 
 @dataclass(frozen=True)
-class CalmDownFlow:
+class CalmDownFlow(Flow):
     name: str = "calm_down"
     triggers: tuple[str, ...] = ("need_break",)
+    files: str = "calm_down"
     summary_key: str = "calm_down.summary"
+    capability_key: str = "calm_down.capability"
+    listens: tuple[tuple[str, tuple[str, ...]], ...] = (("break", (*REST_COMMANDS, *BREATH_COMMANDS)),)
+    confirm: tuple[tuple[str, str], ...] = (("need_break", "calm_down.confirm_need_break"),)
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         with ctx.help("calm_down.help"):
             started = ctx.clock.now()
             ctx.say("calm_down.acknowledge")
@@ -77,11 +83,11 @@ class CalmDownFlow:
                     ended = "ready_early"
                 else:
                     if timer.remaining() >= 60:  # else the breathing took (nearly) all of a short break
-                        ctx.say("calm_down.break_start", minutes=minutes_left(timer))
+                        ctx.say("calm_down.break_start", minutes=ctx.length(minutes_left(timer) * 60))
                     ended = rest(ctx, timer)
                 elapsed = timer.elapsed()
                 if ended == "time_up":
-                    ctx.speaker.chime("break_end")  # first thing at the deadline
+                    ctx.chime("break_end")  # first thing at the deadline
             except FlowCancelled:
                 ctx.say("calm_down.stopped")
             finally:
@@ -89,31 +95,27 @@ class CalmDownFlow:
                 record = BreakRecord(at=started, planned_minutes=round(timer.planned / 60, 2),
                                      actual_minutes=round(minutes_taken, 2), ended=ended)
                 log.info("break ended (%s) after %.1f of %.0f minutes", ended, minutes_taken, timer.planned / 60)
-                ctx.save_change(RecordBreak(record=record))
+                ctx.notes.save(RecordBreak(record=record))
             if ended != "stopped":
                 welcome_back(ctx)
 
 
-def break_minutes(ctx: Conversation, trigger: Trigger | None) -> int:
+def break_minutes(ctx: Conversation, trigger: Utterance | None) -> int:
     """The break's length, said: the one asked for ("a thirty minute break", "half an hour") within the
     bounds, at least the twenty minutes a racing heart needs (said kindly); else the couple's setting."""
     asked = heard_seconds(trigger.match.text) if trigger is not None and trigger.intent == "need_break" else None
     if asked is None:
-        ctx.say("calm_down.suggest", minutes=ctx.settings.break_minutes)
+        ctx.say("calm_down.suggest", minutes=ctx.length(ctx.settings.break_minutes * 60))
         return ctx.settings.break_minutes
     minutes = round(asked / 60)
     if minutes < SHORTEST_BREAK_MIN:
-        ctx.say("calm_down.at_least", asked=spoken_minutes(ctx, minutes), minutes=SHORTEST_BREAK_MIN)
+        ctx.say("calm_down.at_least", asked=ctx.length(minutes * 60), minutes=ctx.length(SHORTEST_BREAK_MIN * 60))
         return SHORTEST_BREAK_MIN
     if minutes > LONGEST_BREAK_MIN:
-        ctx.say("calm_down.at_most", minutes=LONGEST_BREAK_MIN)
+        ctx.say("calm_down.at_most", minutes=ctx.length(LONGEST_BREAK_MIN * 60))
         return LONGEST_BREAK_MIN
-    ctx.say("calm_down.suggest_asked", minutes=minutes)
+    ctx.say("calm_down.suggest_asked", minutes=ctx.length(minutes * 60))
     return minutes
-
-
-def spoken_minutes(ctx: Conversation, minutes: int) -> str:
-    return ctx.line("calm_down.one_minute") if minutes == 1 else ctx.line("calm_down.n_minutes", n=minutes)
 
 
 def breathe(ctx: Conversation, timer: Countdown) -> bool:
@@ -137,7 +139,7 @@ def breathe(ctx: Conversation, timer: Countdown) -> bool:
             if cue.name == "done":
                 ctx.say("calm_down.breathing_done")
             else:
-                ctx.say_at_pace(f"calm_down.breathe_{cue.name}", CUE_PACE)
+                ctx.say_at_pace(BREATH_CUES[cue.name], CUE_PACE)
         return False
 
 
@@ -161,8 +163,7 @@ def answer(ctx: Conversation, timer: Countdown, match: Match) -> bool:
         added = min(asked if isinstance(asked, int) and asked > 0 else DEFAULT_EXTENSION_MIN,
                     LONGEST_EXTENSION_MIN)
         timer.extend(added * 60)
-        ctx.say("calm_down.extended_one" if added == 1 else "calm_down.extended", added=added,
-                n=minutes_left(timer))
+        ctx.say("calm_down.extended", added=ctx.length(added * 60), left=ctx.length(minutes_left(timer) * 60))
     elif ctx.ask_choice("calm_down.confirm_ready", ("yes", "no")) == "yes":
         return True
     else:
@@ -178,8 +179,6 @@ def say_time_left(ctx: Conversation, timer: Countdown) -> None:
     left = timer.remaining()
     if left < 60:
         ctx.say("calm_down.time_left_under_a_minute")
-    elif minutes_left(timer) == 1:
-        ctx.say("calm_down.time_left_one_minute")
     else:
         ctx.say("calm_down.time_left_minutes", n=minutes_left(timer))
 
@@ -188,10 +187,16 @@ def welcome_back(ctx: Conversation) -> None:
     """The repair prompt: welcome, the agreements, and words to start again with."""
     ctx.say("calm_down.welcome_back")
     ctx.say("calm_down.agreements_intro")
-    own = own_agreements(ctx, ctx.notes_quietly())  # no bad news about a file in the middle of a repair
-    for agreement in own or ctx.responses.all_variants("calm_down.default_agreements"):
-        ctx.speaker.say(agreement)
+    say_agreements(ctx, own_agreements(ctx, ctx.notes.quietly()))  # no bad news about a file mid-repair
     ctx.say("calm_down.repair")
+
+
+def say_agreements(ctx: Conversation, own: list[str]) -> None:
+    """The couple's own agreements as they said them, or else every suggested one."""
+    if own:
+        ctx.say_each(own)
+    else:
+        ctx.say_every("calm_down.default_agreements")
 
 
 # -- agreements -----------------------------------------------------------------------------------
@@ -206,7 +211,7 @@ def own_agreements(ctx: Conversation, notes: NotesFile | None) -> list[str]:
     """The couple's agreements: from their file, then those added by voice (`notes`: None when they could
     not be read). Empty: use the defaults."""
     from_file: list[str] = []
-    path = ctx.data_dir / AGREEMENTS_FILE
+    path = ctx.notes.data_dir / AGREEMENTS_FILE
     if path.exists():
         try:
             from_file = [a.strip() for a in load_model(path, AgreementsFile)[0].agreements if a.strip()]
@@ -217,14 +222,16 @@ def own_agreements(ctx: Conversation, notes: NotesFile | None) -> list[str]:
 
 
 @dataclass(frozen=True)
-class AgreementsFlow:
+class AgreementsFlow(Flow):
     """"add an agreement", "read our agreements", "clear our agreements"."""
 
     name: str = "agreements"
     triggers: tuple[str, ...] = ("add_agreement", "read_agreements", "clear_agreements")
+    files: str = "calm_down"
     summary_key: str = ""  # the calm-down break's line mentions it
+    confirm: tuple[tuple[str, str], ...] = (("clear_agreements", "calm_down.confirm_clear_agreements"),)
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         intent = trigger.intent if trigger is not None else None
         if intent == "add_agreement":
             self.add(ctx)
@@ -236,27 +243,26 @@ class AgreementsFlow:
     def add(self, ctx: Conversation) -> None:
         text = ctx.ask_answer("calm_down.ask_agreement")
         if text and ctx.ask_choice("calm_down.confirm_agreement", ("yes", "no"), text=text) == "yes":
-            if ctx.save_change(AddAgreement(text=text)) is not None:
+            if ctx.notes.save(AddAgreement(text=text)) is not None:
                 ctx.say("calm_down.agreement_added")
             return
         ctx.say("calm_down.agreement_not_added")
 
     def read(self, ctx: Conversation) -> None:
-        own = own_agreements(ctx, ctx.read_notes())  # told when the notes cannot be read; goes on
+        own = own_agreements(ctx, ctx.notes.read())  # told when the notes cannot be read; goes on
         ctx.say("calm_down.agreements_own" if own else "calm_down.agreements_defaults")
-        for agreement in own or ctx.responses.all_variants("calm_down.default_agreements"):
-            ctx.speaker.say(agreement)
+        say_agreements(ctx, own)
         if not own:
             ctx.say("calm_down.agreements_add_hint")
 
     def clear(self, ctx: Conversation) -> None:
-        notes = ctx.read_notes()
+        notes = ctx.notes.read()
         if notes is None:
             return
         if not notes.rituals.agreements:
             ctx.say("calm_down.nothing_to_clear")
         elif ctx.ask_choice("calm_down.confirm_clear", ("yes", "no")) == "yes":
-            if ctx.save_change(ClearAgreements()) is not None:
+            if ctx.notes.save(ClearAgreements()) is not None:
                 ctx.say("calm_down.cleared")
         else:
             ctx.say("calm_down.not_cleared")

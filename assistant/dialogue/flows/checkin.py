@@ -8,21 +8,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.config import EveningStep
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.models import CheckInNote, PartnerCheckIn
 
 STEPS: tuple[tuple[int, str], ...] = ((0, "high"), (0, "low"), (1, "high"), (1, "low"))
 """(partner index, question) in the order asked."""
+ASK = {"high": "checkin.ask_high", "low": "checkin.ask_low"}
+REFLECT = {"high": "checkin.reflect_high", "low": "checkin.reflect_low"}
+"""What is said to ask for each answer, and after it."""
 
 
 @dataclass(frozen=True)
-class CheckInFlow:
+class CheckInFlow(Flow):
     name: str = "checkin"
     triggers: tuple[str, ...] = ("start_checkin",)
+    files: str = "checkin"
     summary_key: str = "checkin.summary"
+    capability_key: str = "checkin.capability"
+    evening_step: EveningStep | None = "checkin"
+    keeps: str = "checkin"
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         partners = ctx.settings.partners
         note = CheckInNote(created_at=ctx.clock.now(), partners=[PartnerCheckIn(partner=p) for p in partners],
                            completed=False)
@@ -33,16 +42,16 @@ class CheckInFlow:
                     name = partners[who]
                     if question == "high" and who == 1:
                         ctx.say("checkin.turn", name=name)
-                    answer = ctx.ask_answer(f"checkin.ask_{question}", name=name)
+                    answer = ctx.ask_answer(ASK[question], name=name)
                     if answer is None:
                         ctx.say("checkin.skipped")
                         continue
                     setattr(note.partners[who], question, answer)
-                    ctx.say(f"checkin.reflect_{question}", name=name)
+                    ctx.say(REFLECT[question], name=name)
                 note.completed = True
                 ctx.say("checkin.closing")
             except FlowCancelled:
                 ctx.say("checkin.stopped")
             finally:
-                if note.has_answers() and ctx.save_note(note):
+                if note.has_answers() and ctx.notes.save_note(note):
                     ctx.say("checkin.saved" if note.completed else "checkin.saved_partial")

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.spoken_days import spoken_day
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.changes import RecordDateNight
 from assistant.notes.models import DateNightRecord
 
@@ -44,23 +45,25 @@ def other(partners: tuple[str, str], name: str) -> str:
 
 def named_partner(ctx: Conversation, text: str) -> str | None:
     """The one partner whose name appears in `text` ("Sam did", "it was Alex's turn"), else None."""
-    words = [w.removesuffix("'s") for w in ctx.matcher.intents.normalizer.words(text)]
+    words = [w.removesuffix("'s") for w in ctx.words(text)]
     found = []
     for partner in ctx.settings.partners:
-        name = ctx.matcher.intents.normalizer.words(partner)
+        name = ctx.words(partner)
         if name and any(words[i:i + len(name)] == name for i in range(len(words))):
             found.append(partner)
     return found[0] if len(found) == 1 else None
 
 
 @dataclass(frozen=True)
-class DateNightTurnFlow:
+class DateNightTurnFlow(Flow):
     name: str = "date_night_turn"
     triggers: tuple[str, ...] = ("date_night_turn",)
+    files: str = "date_night"
     summary_key: str = "date_night.summary"
+    capability_key: str = "date_night.capability"
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        stored = ctx.read_notes()
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        stored = ctx.notes.read()
         if stored is None:
             return
         history = stored.rituals.date_nights
@@ -74,13 +77,14 @@ class DateNightTurnFlow:
 
 
 @dataclass(frozen=True)
-class DateNightDoneFlow:
+class DateNightDoneFlow(Flow):
     name: str = "date_night_done"
     triggers: tuple[str, ...] = ("date_night_done",)
+    files: str = "date_night"
     summary_key: str = ""  # described together with whose turn it is
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        stored = ctx.read_notes()
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        stored = ctx.notes.read()
         if stored is None:
             return
         history = stored.rituals.date_nights
@@ -95,7 +99,7 @@ class DateNightDoneFlow:
             ctx.say("date_night.not_recorded")
             return
         record = DateNightRecord(at=ctx.clock.now(), planner=planner)
-        if ctx.save_change(RecordDateNight(record=record)) is not None:
+        if ctx.notes.save(RecordDateNight(record=record)) is not None:
             ctx.say("date_night.recorded", name=planner, next=other(partners, planner))
 
     @staticmethod
@@ -109,7 +113,7 @@ class DateNightDoneFlow:
             named = named_partner(ctx, text)
             if named is not None:
                 return named
-            answer = ctx.matcher.match(text, ["yes", "no"]).intent
+            answer = ctx.understand(text, ["yes", "no"]).intent
             if answer == "yes":
                 return likely
             if answer == "no":

@@ -20,7 +20,7 @@ def shipped_decks_dir() -> Path:
 
 def user_decks_dir(ctx: Conversation) -> Path:
     """The couple's own decks live beside their notes: `<data dir>/decks/*.yaml`."""
-    return ctx.data_dir / "decks"
+    return ctx.notes.data_dir / "decks"
 
 
 @functools.cache

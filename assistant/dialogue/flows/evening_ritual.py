@@ -9,22 +9,23 @@ ends the ritual; inside the check-in or the hug it ends that step (those flows o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from assistant.clock import local_day
 from assistant.config import EveningStep
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.dialogue.flows import Trigger
-from assistant.dialogue.flows.checkin import CheckInFlow
-from assistant.dialogue.flows.hug_timer import DEFAULT_S, HugTimerFlow
-from assistant.dialogue.flows.question_game import ask_one_question
+from assistant.dialogue.flow import Flow
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.models import AppreciationNote, CheckInNote, PartnerCheckIn
 
 GO_INTENTS = ("yes", "continue", "next")
 SKIP_INTENTS = ("skip", "no")
 SHORT_INTENT = "short_version"
 PROMPTED_STEPS: frozenset[EveningStep] = frozenset({"checkin", "appreciation", "question", "hug"})
+BEFORE: dict[EveningStep, str] = {"checkin": "evening.before_checkin", "appreciation": "evening.before_appreciation",
+                                  "question": "evening.before_question", "hug": "evening.before_hug"}
+"""The "ready?" that announces each prompted step."""
 SHORT_LEAVES_OUT: frozenset[EveningStep] = frozenset({"question"})
 """The question waits for the couple to talk it over: too long for a two-minute night."""
 
@@ -33,11 +34,15 @@ SHORT_LEAVES_OUT: frozenset[EveningStep] = frozenset({"question"})
 class _Evening:
     ctx: Conversation
     short: bool
+    flows: Mapping[EveningStep, Flow]
+    """The rituals that are steps of the evening (the check-in, the question, the hug): each `Flow.evening`."""
 
     def run(self, steps: list[EveningStep]) -> None:
         actions: dict[EveningStep, Callable[[], None]] = {
-            "checkin": self.checkin, "appreciation": self.appreciation, "question": self.question,
-            "hug": self.hug, "good_night": self.good_night}
+            step: functools.partial(flow.evening, self.ctx) for step, flow in self.flows.items()}
+        actions["appreciation"], actions["good_night"] = self.appreciation, self.good_night
+        if "checkin" in actions:
+            actions["checkin"] = functools.partial(self.checkin, actions["checkin"])
         self.ctx.say("evening.greet_short" if self.short else "evening.greet")
         with self.ctx.help("evening.help"):
             self._steps(steps, actions)
@@ -57,7 +62,7 @@ class _Evening:
 
     def _ready(self, step: EveningStep) -> bool:
         """Announce a step; False to pass it. "short version" here switches for the rest of the night."""
-        answer = self.ctx.ask_choice(f"evening.before_{step}", [*GO_INTENTS, "no", SHORT_INTENT], skippable=True)
+        answer = self.ctx.ask_choice(BEFORE[step], [*GO_INTENTS, "no", SHORT_INTENT], skippable=True)
         if answer == SHORT_INTENT:
             self.short = True
             self.ctx.say("evening.switched_short")
@@ -65,16 +70,16 @@ class _Evening:
         return answer not in SKIP_INTENTS
 
     # -- steps --------------------------------------------------------------------------------------
-    def checkin(self) -> None:
+    def checkin(self, full: Callable[[], None]) -> None:
         if not self.short:
-            CheckInFlow().run(self.ctx)
+            full()
             return
         ctx = self.ctx
         note = CheckInNote(created_at=ctx.clock.now(), completed=True,
                            partners=[PartnerCheckIn(partner=p) for p in ctx.settings.partners])
         for part in note.partners:
             part.high = ctx.ask_answer("evening.short_checkin", name=part.partner)
-        if note.has_answers() and ctx.save_note(note):
+        if note.has_answers() and ctx.notes.save_note(note):
             ctx.say("evening.short_checkin_saved")
 
     def appreciation(self) -> None:
@@ -83,29 +88,27 @@ class _Evening:
             text = ctx.ask_answer("evening.ask_appreciation", name=name)
             if text is None:
                 continue
-            if ctx.save_note(AppreciationNote(created_at=ctx.clock.now(), partner=name, text=text)):
+            if ctx.notes.save_note(AppreciationNote(created_at=ctx.clock.now(), partner=name, text=text)):
                 ctx.say("evening.thanks_appreciation", name=name)
-
-    def question(self) -> None:
-        # Who answers first alternates by night, so neither partner always goes first.
-        first = local_day(self.ctx.clock.now()).toordinal() % 2
-        ask_one_question(self.ctx, depth="light", first=first)
-
-    def hug(self) -> None:
-        HugTimerFlow().time(self.ctx, DEFAULT_S["hug"])
 
     def good_night(self) -> None:
         self.ctx.say("evening.good_night_short" if self.short else "evening.good_night")
 
 
 @dataclass(frozen=True)
-class EveningRitualFlow:
+class EveningRitualFlow(Flow):
     name: str = "evening_ritual"
     triggers: tuple[str, ...] = ("start_evening_ritual", SHORT_INTENT)
+    files: str = "evening"
     summary_key: str = "evening.summary"
+    capability_key: str = "evening.capability"
+    listens: tuple[tuple[str, tuple[str, ...]], ...] = (("evening_step", (*GO_INTENTS, "no", SHORT_INTENT)),)
+    keeps: str = "appreciation"
+    steps: tuple[tuple[EveningStep, Flow], ...] = ()
+    """The rituals it strings together (`FlowRegistry.evening_steps`), given by `default_flows`."""
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        evening = _Evening(ctx, short=trigger is not None and trigger.intent == SHORT_INTENT)
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        evening = _Evening(ctx, short=trigger is not None and trigger.intent == SHORT_INTENT, flows=dict(self.steps))
         try:
             evening.run(list(ctx.settings.evening_steps))
         except FlowCancelled:

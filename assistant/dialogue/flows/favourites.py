@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.decks import question_texts
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.deck_shelf import shipped_decks_dir, user_decks_dir
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.query import favourite_text
 
 MOST_READ = 5
@@ -16,13 +17,14 @@ MOST_READ = 5
 
 
 @dataclass(frozen=True)
-class ReadFavouritesFlow:
+class ReadFavouritesFlow(Flow):
     name: str = "read_favourites"
     triggers: tuple[str, ...] = ("read_favourites",)
-    summary_key: str = ""
+    files: str = "question_game"
+    summary_key: str = ""  # described with the question game
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        stored = ctx.read_notes()
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        stored = ctx.notes.read()
         if stored is None:
             return
         saved = stored.rituals.favourite_questions
@@ -31,6 +33,5 @@ class ReadFavouritesFlow:
             return
         texts = question_texts(shipped_decks_dir(), user_decks_dir(ctx))
         ctx.say("question_game.favourites_intro")
-        for question in saved[-MOST_READ:]:
-            ctx.speaker.say(favourite_text(question, texts))
+        ctx.say_each(favourite_text(question, texts) for question in saved[-MOST_READ:])
         ctx.say("question_game.favourites_outro")

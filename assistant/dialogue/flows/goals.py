@@ -17,20 +17,21 @@ from datetime import date, timedelta
 
 from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.spoken_days import spoken_day
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.changes import AddGoal, GoalReminderGiven, MarkGoalDone
 from assistant.notes.models import Goal, NotesFile
 
 log = logging.getLogger(__name__)
 
 REVIEW_INTENT = re.compile(r"review_in_(\d+)_(week|month|year)s?")
+REVIEW_INTENTS = "review_in_*"
+"""The review dates a goal can have, as a pattern over intent names (`goals.yaml` lists them)."""
 NO_DATE_INTENTS = ("no", "no_review_date")
 QUARTER_DAYS = 91
-
-
-def review_intents(ctx: Conversation) -> list[str]:
-    return [name for name in ctx.matcher.intents.names() if REVIEW_INTENT.fullmatch(name)]
+REVIEW_CLOSINGS = {"all": "goals.review_closing_all", "some": "goals.review_closing_some",
+                   "none": "goals.review_closing_none"}
 
 
 def add_months(day: date, months: int) -> date:
@@ -76,16 +77,20 @@ def reminder_due(notes: NotesFile, today: date) -> tuple[str, int] | None:
 
 
 def mark_reviewed(ctx: Conversation, today: date) -> None:
-    ctx.save_quietly(GoalReminderGiven(day=today))  # a failure only shifts the reminder's timing: say nothing
+    ctx.notes.save_quietly(GoalReminderGiven(day=today))  # a failure only shifts the reminder's timing: say nothing
 
 
 @dataclass(frozen=True)
-class SetGoalFlow:
+class SetGoalFlow(Flow):
     name: str = "set_goal"
     triggers: tuple[str, ...] = ("set_goal",)
+    files: str = "goals"
     summary_key: str = "goals.summary"
+    capability_key: str = "goals.capability"
+    listens: tuple[tuple[str, tuple[str, ...]], ...] = (("review_date", (REVIEW_INTENTS, *NO_DATE_INTENTS)),)
+    keeps: str = "goal"
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         with ctx.help("goals.help_set"):
             draft: list[Goal] = []  # the goal once its words are known: kept even if stopped at the date
             try:
@@ -105,12 +110,13 @@ class SetGoalFlow:
             return
         goal = Goal(created_at=ctx.clock.now(), text=text)
         draft.append(goal)
-        choice = ctx.ask_choice("goals.ask_review", [*review_intents(ctx), *NO_DATE_INTENTS], skippable=True)
+        choice = ctx.ask_choice("goals.ask_review", [*ctx.intents_like(REVIEW_INTENTS), *NO_DATE_INTENTS],
+                                skippable=True)
         goal.review_on = review_date(choice, local_day(goal.created_at))
 
     @staticmethod
     def _save(ctx: Conversation, goal: Goal) -> None:
-        if ctx.save_change(AddGoal(goal=goal)) is None:
+        if ctx.notes.save(AddGoal(goal=goal)) is None:
             return
         if goal.review_on is None:
             ctx.say("goals.saved_no_date")
@@ -119,23 +125,24 @@ class SetGoalFlow:
 
 
 @dataclass(frozen=True)
-class ReviewGoalsFlow:
+class ReviewGoalsFlow(Flow):
     name: str = "review_goals"
     triggers: tuple[str, ...] = ("review_goals",)
+    files: str = "goals"
     summary_key: str = ""  # described together with setting a goal
 
     def on_start(self, ctx: Conversation) -> None:
         """Speak the goal reminder when it is due (at most once a day)."""
         today = local_day(ctx.clock.now())
-        due = reminder_due(ctx.notes_quietly(), today)
+        due = reminder_due(ctx.notes.quietly(), today)
         if due is None:
             return
         reason, count = due
-        ctx.say(f"goals.reminder_{reason}_{'one' if count == 1 else 'many'}", count=count)
+        ctx.say("goals.reminder_due" if reason == "due" else "goals.reminder_quarterly", count=count)
         mark_reviewed(ctx, today)
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        stored = ctx.read_notes()
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        stored = ctx.notes.read()
         if stored is None:
             return
         goals = stored.goals
@@ -157,7 +164,7 @@ class ReviewGoalsFlow:
                     if self._ask_done(ctx, goal):
                         reached += 1
                 closing = "all" if reached == len(open_goals) else "some" if reached else "none"
-                ctx.say(f"goals.review_closing_{closing}", count=reached)
+                ctx.say(REVIEW_CLOSINGS[closing], count=reached)
             except FlowCancelled:
                 ctx.say("goals.review_stopped")
             finally:
@@ -169,7 +176,7 @@ class ReviewGoalsFlow:
         since = spoken_day(ctx, local_day(goal.created_at))
         answer = ctx.ask_choice("goals.ask_done", ["yes", "no"], skippable=True, text=goal.text, since=since)
         if answer == "yes":
-            if ctx.save_change(MarkGoalDone(goal_id=goal.id, done_at=ctx.clock.now())) is not None:
+            if ctx.notes.save(MarkGoalDone(goal_id=goal.id, done_at=ctx.clock.now())) is not None:
                 ctx.say("goals.marked_done")
                 return True
             return False

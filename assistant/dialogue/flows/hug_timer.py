@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from assistant.config import EveningStep
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
 from assistant.dialogue.timer import Countdown, whole_seconds_left
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.changes import RecordHug
 from assistant.notes.models import HugRecord
 from assistant.understanding.durations import heard_seconds
@@ -28,17 +30,24 @@ DEFAULT_S = {"hug": 20, "kiss": 6}
 LONG_S = 60
 """A long hug: a minute."""
 """Twenty seconds of hugging releases oxytocin; six seconds is the article's morning kiss."""
+KISS_GOODBYES = {"morning": "hug.done_kiss_morning", "afternoon": "hug.done_kiss_afternoon",
+                 "evening": "hug.done_kiss_evening", "night": "hug.done_kiss_night"}
+"""A kiss's farewell fits the hour (`part_of_day`)."""
 COMMANDS = ("pause_timer", "continue", "time_left")
 """Besides stop and help, which work in every wait. "continue" is how "resume" is said."""
 
 
 @dataclass(frozen=True)
-class HugTimerFlow:
+class HugTimerFlow(Flow):
     name: str = "hug_timer"
     triggers: tuple[str, ...] = ("hug_timer", "kiss_timer")
+    files: str = "hug"
     summary_key: str = "hug.summary"
+    capability_key: str = "hug.capability"
+    listens: tuple[tuple[str, tuple[str, ...]], ...] = (("hug", COMMANDS),)
+    evening_step: EveningStep | None = "hug"
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         if trigger is None or trigger.intent not in self.triggers:  # run as a step of another ritual
             self.time(ctx, DEFAULT_S["hug"])
             return
@@ -48,28 +57,28 @@ class HugTimerFlow:
     def time(self, ctx: Conversation, seconds: int, label: str = "hug") -> bool:
         """Time one hug (or kiss) of `seconds`; True when it ran to the end."""
         if not SHORTEST_S <= seconds <= LONGEST_S:
-            ctx.say("hug.out_of_bounds", shortest=spoken_length(ctx, SHORTEST_S),
-                    longest=spoken_length(ctx, LONGEST_S))
+            ctx.say("hug.out_of_bounds", shortest=ctx.length(SHORTEST_S),
+                    longest=ctx.length(LONGEST_S))
             return False
         timer = Countdown(ctx.clock, seconds)
         with ctx.help("hug.help"):
             started = ctx.clock.now()
             completed = False
             try:
-                ctx.say(f"hug.ready_{label}", length=spoken_length(ctx, seconds))
+                ctx.say("hug.ready_kiss" if label == "kiss" else "hug.ready_hug", length=ctx.length(seconds))
                 timer.start()  # on the "now": the chime marks the start, so the count starts with it
-                ctx.speaker.chime("hug_start")
+                ctx.chime("hug_start")
                 completed = _run_timer(ctx, timer)
                 late_ms = (ctx.clock.monotonic() - (timer.deadline or 0.0)) * 1000
-                ctx.speaker.chime("hug_end")  # first thing at the deadline: nothing may delay it
+                ctx.chime("hug_end")  # first thing at the deadline: nothing may delay it
                 log.info("hug end cue %.1f ms after its deadline", late_ms)
-                ctx.say(f"hug.done_kiss_{part_of_day(ctx.clock.now().hour)}" if label == "kiss" else "hug.done_hug")
+                ctx.say(KISS_GOODBYES[part_of_day(ctx.clock.now().hour)] if label == "kiss" else "hug.done_hug")
             except FlowCancelled:
                 ctx.say("hug.stopped")
             finally:
                 if timer.started_at is not None:
                     record = HugRecord(at=started, seconds=seconds, completed=completed, label=label)
-                    notes = ctx.save_change(RecordHug(hug=record))
+                    notes = ctx.notes.save(RecordHug(hug=record))
                     if completed and label == "hug" and notes is not None:
                         count = notes.rituals.timed("hug")
                         ctx.say("hug.progress_first" if count == 1 else "hug.progress", count=count)
@@ -82,7 +91,7 @@ def _run_timer(ctx: Conversation, timer: Countdown) -> bool:
         match = ctx.wait_until(timer.deadline, COMMANDS)
         if match is None:
             return True
-        left = spoken_length(ctx, whole_seconds_left(timer.remaining()))
+        left = ctx.length(whole_seconds_left(timer.remaining()))
         if match.intent == "time_left":
             ctx.say("hug.time_left_paused" if timer.paused else "hug.time_left", left=left)
         elif match.intent == "pause_timer":
@@ -114,16 +123,3 @@ def part_of_day(hour: int) -> str:
     if 12 <= hour < 17:
         return "afternoon"
     return "evening" if 17 <= hour < 22 else "night"
-
-
-def spoken_length(ctx: Conversation, seconds: int) -> str:
-    """"20 seconds", "one minute", "1 minute and 30 seconds", as the response files word them."""
-    minutes, rest = divmod(seconds, 60)
-
-    def part(n: int, unit: str) -> str:
-        return ctx.line(f"hug.length_one_{unit}") if n == 1 else ctx.line(f"hug.length_{unit}s", n=n)
-
-    if minutes and rest:
-        return ctx.line("hug.length_minutes_and_seconds", minutes=part(minutes, "minute"),
-                        seconds=part(rest, "second"))
-    return part(minutes, "minute") if minutes else part(rest, "second")

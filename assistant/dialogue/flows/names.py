@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict
 from assistant.config import Settings, with_updates
 from assistant.data_files import load_model
 from assistant.dialogue.conversation import Conversation
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
+from assistant.dialogue.utterance import Utterance
 from assistant.errors import ConfigError
 from assistant.paths import language_dir
-from assistant.understanding.matcher import Match
 
 MAX_TRIES = 2
 
@@ -60,15 +60,16 @@ def named(settings: Settings) -> bool:
 
 
 @dataclass(frozen=True)
-class NamesFlow:
+class NamesFlow(Flow):
     name: str = "names"
     triggers: tuple[str, ...] = ("set_names",)
+    files: str = "core"
     summary_key: str = ""
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         self.ask(ctx, "core.ask_names_again", ())
 
-    def ask(self, ctx: Conversation, key: str, idle_intents: tuple[str, ...]) -> Match | None:
+    def ask(self, ctx: Conversation, key: str, idle_intents: tuple[str, ...]) -> Utterance | None:
         """Ask for the names. An answer that is plainly one of `idle_intents` ("start our check-in") is
         not a name: it is returned, for the caller to act on, and the names wait for another evening."""
         with ctx.help("core.help_names"):
@@ -77,11 +78,11 @@ class NamesFlow:
                 if answer is None:
                     self._keep(ctx, ctx.settings, "core.names_skipped")
                     return None
-                command = ctx.matcher.match(answer, idle_intents, idle=True) if idle_intents else None
+                command = ctx.understand(answer, idle_intents, idle=True) if idle_intents else None
                 names = parse_names(answer)
                 # A phrase said as it is, or a paraphrase that is not two names ("could we check in").
-                if command is not None and command.intent is not None and (command.by != "classifier" or names is None):
-                    ctx.last_heard = answer
+                if command is not None and command.intent is not None and \
+                        (command.match.by != "classifier" or names is None):
                     return command
                 if names is not None:
                     try:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation, FlowCancelled
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.spoken_days import spoken_day
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.kinds import spoken_note
 from assistant.notes.models import CheckInNote, FreeNote, Note
 
@@ -24,7 +25,7 @@ RECENT_LIMIT = 4
 
 def load_notes(ctx: Conversation) -> list[Note] | None:
     """The saved notes oldest first, or None (after telling the couple) when the file cannot be read."""
-    stored = ctx.read_notes()
+    stored = ctx.notes.read()
     return None if stored is None else sorted(stored.notes, key=lambda n: n.created_at)
 
 
@@ -35,16 +36,18 @@ def read_back(ctx: Conversation, note: Note) -> None:
         ctx.say(key, **values)
 
 @dataclass(frozen=True)
-class TakeNoteFlow:
+class TakeNoteFlow(Flow):
     name: str = "take_note"
     triggers: tuple[str, ...] = ("take_note",)
+    files: str = "notes"
     summary_key: str = "notes.summary"
+    capability_key: str = "notes.capability"
+    keeps: str = "note"
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        said = ctx.matcher.intents.after_prefix(trigger.heard, self.triggers) \
-            if trigger is not None and trigger.match.by == "prefix" else None
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        said = ctx.said_after_prefix(trigger, self.triggers) if trigger is not None else None
         if said is not None:  # "remember that we need milk": nothing left to ask
-            if ctx.save_note(FreeNote(created_at=ctx.clock.now(), text=said[1])):
+            if ctx.notes.save_note(FreeNote(created_at=ctx.clock.now(), text=said)):
                 ctx.say("notes.saved_one_breath")
             return
         with ctx.help("notes.help_take"):
@@ -55,19 +58,20 @@ class TakeNoteFlow:
                 return
         if text is None:
             ctx.say("notes.cancelled")
-        elif ctx.save_note(FreeNote(created_at=ctx.clock.now(), text=text)):
+        elif ctx.notes.save_note(FreeNote(created_at=ctx.clock.now(), text=text)):
             ctx.say("notes.saved")
 
 
 @dataclass(frozen=True)
-class RecallFlow:
+class RecallFlow(Flow):
     """Reads back the entries of the last day anything was saved (the most recent few)."""
 
     name: str = "recall_last"
     triggers: tuple[str, ...] = ("recall_last",)
+    files: str = "notes"
     summary_key: str = ""  # described together with taking notes
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         notes = load_notes(ctx)
         if notes is None:
             return
@@ -82,12 +86,13 @@ class RecallFlow:
 
 
 @dataclass(frozen=True)
-class LastCheckInFlow:
+class LastCheckInFlow(Flow):
     name: str = "read_last_checkin"
     triggers: tuple[str, ...] = ("read_last_checkin",)
+    files: str = "notes"
     summary_key: str = ""  # described together with taking notes
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         notes = load_notes(ctx)
         if notes is None:
             return

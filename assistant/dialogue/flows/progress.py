@@ -13,11 +13,15 @@ from datetime import date, timedelta
 
 from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, NotesFile
 
 WEEK_DAYS = 7
-BREAK_ENDINGS = ("time_up", "ready_early", "stopped")
+BREAK_ENDINGS = {"time_up": ("progress.break_time_up", "progress.break_time_up_only"),
+                 "ready_early": ("progress.break_ready_early", "progress.break_ready_early_only"),
+                 "stopped": ("progress.break_stopped", "progress.break_stopped_only")}
+"""How each break ended, with its line among several breaks and its line when there was only one."""
 
 
 @dataclass(frozen=True)
@@ -67,37 +71,34 @@ def progress(notes: NotesFile, today: date) -> Progress:
     )
 
 
-def _amount(count: int) -> str:
-    return "zero" if count == 0 else "one" if count == 1 else "many"
-
-
 @dataclass(frozen=True)
-class ProgressFlow:
+class ProgressFlow(Flow):
     name: str = "progress"
     triggers: tuple[str, ...] = ("progress",)
+    files: str = "progress"
     summary_key: str = "progress.summary"
+    capability_key: str = "progress.capability"
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
-        notes = ctx.read_notes()
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        notes = ctx.notes.read()
         if notes is None:
             return
         report = progress(notes, local_day(ctx.clock.now()))
         ctx.say("progress.intro")
-        ctx.say(f"progress.checkins_{_amount(report.checkins_this_week)}", count=report.checkins_this_week)
-        ctx.say(f"progress.streak_{_amount(report.streak_days)}", count=report.streak_days)
-        ctx.say(f"progress.hugs_{_amount(report.hugs)}", count=report.hugs)
-        ctx.say(f"progress.questions_{_amount(report.questions_asked)}", count=report.questions_asked)
+        ctx.say("progress.checkins", count=report.checkins_this_week)
+        ctx.say("progress.streak", count=report.streak_days)
+        ctx.say("progress.hugs", count=report.hugs)
+        ctx.say("progress.questions", count=report.questions_asked)
         if report.answers_saved:
-            ctx.say(f"progress.answers_{_amount(report.answers_saved)}", count=report.answers_saved)
+            ctx.say("progress.answers", count=report.answers_saved)
         self._breaks(ctx, report)
         ctx.say("progress.closing")
 
     @staticmethod
     def _breaks(ctx: Conversation, report: Progress) -> None:
-        ctx.say(f"progress.breaks_{_amount(report.breaks)}", count=report.breaks)
-        for ending in BREAK_ENDINGS:
+        ctx.say("progress.breaks", count=report.breaks)
+        for ending, (key, only_key) in BREAK_ENDINGS.items():
             count = report.break_endings.get(ending, 0)
             if count:
                 # With a single break the line speaks of "it"; otherwise of how many of them.
-                amount = "only" if report.breaks == 1 else _amount(count)
-                ctx.say(f"progress.break_{ending}_{amount}", count=count)
+                ctx.say(only_key if report.breaks == 1 else key, count=count)

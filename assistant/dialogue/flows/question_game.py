@@ -32,6 +32,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.clock import local_day
+from assistant.config import EveningStep
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.decks import (
     DEPTHS,
@@ -41,8 +43,9 @@ from assistant.dialogue.decks import (
     next_question,
     record_asked,
 )
-from assistant.dialogue.flows import Trigger
+from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.deck_shelf import couple_library, shipped_decks_dir
+from assistant.dialogue.utterance import Utterance
 from assistant.notes.changes import AddFavourite, RememberAsked
 from assistant.notes.models import AnswerNote
 
@@ -79,7 +82,7 @@ class _Game:
         self.skipped = 0
         self.favourites_saved = 0
         self.this_session: set[str] = set()
-        stored = ctx.notes_quietly()  # unreadable: the game is still played, it just won't remember
+        stored = ctx.notes.quietly()  # unreadable: the game is still played, it just won't remember
         self.asked = stored.rituals.asked_questions
         self.favourites = list(stored.rituals.favourite_questions)
 
@@ -116,15 +119,15 @@ class _Game:
             elif intent == "save_answer":
                 self._save_answer()
             elif intent == "repeat":
-                self.ctx.speaker.say(self.spoken)
+                self.ctx.say_each([self.spoken])
             elif intent == "help":
                 self.ctx.say("question_game.help")
 
     def _wait(self) -> str:
         """The next command. Silence and talk that is not a command are the couple's time, not ours."""
         while True:
-            heard, match = self.ctx.hear_command(GAME_COMMANDS, WAIT_TIMEOUT_S)
-            intent = self.ctx.heed(heard, match)
+            heard = self.ctx.hear_command(GAME_COMMANDS, WAIT_TIMEOUT_S)
+            intent = self.ctx.heed(heard)
             if heard.status == "silence":
                 if not self.nudged:
                     self.nudged = True
@@ -152,7 +155,7 @@ class _Game:
     def _remember(self, question: Question) -> None:
         record_asked(self.asked, question, self.library)
         # Kept to save later when it fails: not worth interrupting the game for.
-        self.ctx.save_quietly(RememberAsked(deck=question.deck, question_ids=self.asked[question.deck]))
+        self.ctx.notes.save_quietly(RememberAsked(deck=question.deck, question_ids=self.asked[question.deck]))
 
     def _move_on(self, rise: bool = True) -> None:
         """The current question has been talked over: swap who goes first, and maybe go deeper."""
@@ -209,7 +212,7 @@ class _Game:
         if question.id in self.favourites:
             self.ctx.say("question_game.already_favourite")
             return
-        if self.ctx.save_change(AddFavourite(question_id=question.id)) is None:
+        if self.ctx.notes.save(AddFavourite(question_id=question.id)) is None:
             return  # said why, and whether it is kept to be saved later
         self.favourites.append(question.id)
         self.favourites_saved += 1
@@ -224,7 +227,7 @@ class _Game:
             return
         note = AnswerNote(created_at=self.ctx.clock.now(), question_id=question.id, question=question.text,
                           text=answer)
-        if self.ctx.save_note(note):
+        if self.ctx.notes.save_note(note):
             self.ctx.say("question_game.answer_saved")
 
     def summarize(self) -> None:
@@ -242,17 +245,26 @@ class _Game:
 
 
 @dataclass(frozen=True)
-class QuestionGameFlow:
+class QuestionGameFlow(Flow):
     name: str = "question_game"
     triggers: tuple[str, ...] = ("start_question_game",)
+    files: str = "question_game"
     summary_key: str = "question_game.summary"
+    capability_key: str = "question_game.capability"
+    listens: tuple[tuple[str, tuple[str, ...]], ...] = (("game", GAME_COMMANDS),)
+    evening_step: EveningStep | None = "question"
+    keeps: str = "answer"
     start_with_favourite: bool = False
     """Open with one of the saved favourites ("ask a favourite" from idle)."""
     decks_dir: Path | None = field(default_factory=shipped_decks_dir)
     """The shipped decks; None plays only the couple's own decks."""
     rng: random.Random | None = field(default=None, compare=False)
 
-    def run(self, ctx: Conversation, trigger: Trigger | None = None) -> None:
+    def evening(self, ctx: Conversation) -> None:
+        """One light question; who answers first alternates by night, so neither partner always goes first."""
+        ask_one_question(ctx, depth="light", first=local_day(ctx.clock.now()).toordinal() % 2, rng=self.rng)
+
+    def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         library = couple_library(ctx, self.decks_dir)
         if not len(library):
             ctx.say("question_game.no_questions")
@@ -276,7 +288,8 @@ class QuestionGameFlow:
 def favourite_question_flow() -> QuestionGameFlow:
     """"ask a favourite" from idle: the game, opening with one of the saved favourites."""
     return QuestionGameFlow(name="question_favourite", triggers=("ask_favourite",),
-                            summary_key="question_game.summary_favourite", start_with_favourite=True)
+                            summary_key="", capability_key="", listens=(),
+                            evening_step=None, start_with_favourite=True)
 
 
 def ask_one_question(ctx: Conversation, depth: Depth = "light", first: int = 0,
