@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speed and memory of the speech loop, printed as tables with medians (targets in the README).
+"""Speed and memory of the speech loop, printed as tables with medians (targets in docs/measurements.md).
 
     .venv/bin/python -m scripts.bench [--repeats N]
 

@@ -28,7 +28,7 @@ from assistant.understanding.matcher import IntentMatcher
 from scripts.bench_tables import ANSWERS, COMMANDS, pct
 from tests.support.speech_fixtures import synthesize, with_silence
 
-# -- issue 5: endpointing, reply latency with it, barge-in ------------------------------------------
+# -- endpointing, reply latency with it, barge-in ------------------------------------------
 
 ENDPOINT_TEXTS = [*COMMANDS, "skip this question", *ANSWERS]
 NOISES = [("clean", None, 0.0), ("pink 20 dB", "pink", 20.0), ("pink 15 dB", "pink", 15.0),

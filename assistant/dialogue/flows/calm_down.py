@@ -60,6 +60,7 @@ class CalmDownFlow(Flow):
     name: str = "calm_down"
     triggers: tuple[str, ...] = ("need_break",)
     files: str = "calm_down"
+    rank: int = 40
     summary_key: str = "calm_down.summary"
     capability_key: str = "calm_down.capability"
     listens: tuple[tuple[str, tuple[str, ...]], ...] = (("break", (*REST_COMMANDS, *BREATH_COMMANDS)),)
@@ -228,6 +229,7 @@ class AgreementsFlow(Flow):
     name: str = "agreements"
     triggers: tuple[str, ...] = ("add_agreement", "read_agreements", "clear_agreements")
     files: str = "calm_down"
+    rank: int = 41
     summary_key: str = ""  # the calm-down break's line mentions it
     confirm: tuple[tuple[str, str], ...] = (("clear_agreements", "calm_down.confirm_clear_agreements"),)
 
@@ -266,3 +268,6 @@ class AgreementsFlow(Flow):
                 ctx.say("calm_down.cleared")
         else:
             ctx.say("calm_down.not_cleared")
+
+
+RITUALS = (CalmDownFlow(), AgreementsFlow(),)

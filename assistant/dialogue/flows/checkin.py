@@ -26,6 +26,7 @@ class CheckInFlow(Flow):
     name: str = "checkin"
     triggers: tuple[str, ...] = ("start_checkin",)
     files: str = "checkin"
+    rank: int = 10
     summary_key: str = "checkin.summary"
     capability_key: str = "checkin.capability"
     evening_step: EveningStep | None = "checkin"
@@ -55,3 +56,6 @@ class CheckInFlow(Flow):
             finally:
                 if note.has_answers() and ctx.notes.save_note(note):
                     ctx.say("checkin.saved" if note.completed else "checkin.saved_partial")
+
+
+RITUALS = (CheckInFlow(),)

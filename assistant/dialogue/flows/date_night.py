@@ -59,6 +59,7 @@ class DateNightTurnFlow(Flow):
     name: str = "date_night_turn"
     triggers: tuple[str, ...] = ("date_night_turn",)
     files: str = "date_night"
+    rank: int = 70
     summary_key: str = "date_night.summary"
     capability_key: str = "date_night.capability"
 
@@ -81,6 +82,7 @@ class DateNightDoneFlow(Flow):
     name: str = "date_night_done"
     triggers: tuple[str, ...] = ("date_night_done",)
     files: str = "date_night"
+    rank: int = 71
     summary_key: str = ""  # described together with whose turn it is
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
@@ -119,3 +121,6 @@ class DateNightDoneFlow(Flow):
             if answer == "no":
                 return other(ctx.settings.partners, likely)
         return None
+
+
+RITUALS = (DateNightTurnFlow(), DateNightDoneFlow(),)

@@ -100,6 +100,7 @@ class EveningRitualFlow(Flow):
     name: str = "evening_ritual"
     triggers: tuple[str, ...] = ("start_evening_ritual", SHORT_INTENT)
     files: str = "evening"
+    rank: int = 45
     summary_key: str = "evening.summary"
     capability_key: str = "evening.capability"
     listens: tuple[tuple[str, tuple[str, ...]], ...] = (("evening_step", (*GO_INTENTS, "no", SHORT_INTENT)),)
@@ -113,3 +114,6 @@ class EveningRitualFlow(Flow):
             evening.run(list(ctx.settings.evening_steps))
         except FlowCancelled:
             ctx.say("evening.stopped")
+
+
+RITUALS = (EveningRitualFlow(),)

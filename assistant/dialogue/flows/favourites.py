@@ -21,6 +21,7 @@ class ReadFavouritesFlow(Flow):
     name: str = "read_favourites"
     triggers: tuple[str, ...] = ("read_favourites",)
     files: str = "question_game"
+    rank: int = 22
     summary_key: str = ""  # described with the question game
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
@@ -35,3 +36,6 @@ class ReadFavouritesFlow(Flow):
         ctx.say("question_game.favourites_intro")
         ctx.say_each(favourite_text(question, texts) for question in saved[-MOST_READ:])
         ctx.say("question_game.favourites_outro")
+
+
+RITUALS = (ReadFavouritesFlow(),)

@@ -85,6 +85,7 @@ class SetGoalFlow(Flow):
     name: str = "set_goal"
     triggers: tuple[str, ...] = ("set_goal",)
     files: str = "goals"
+    rank: int = 60
     summary_key: str = "goals.summary"
     capability_key: str = "goals.capability"
     listens: tuple[tuple[str, tuple[str, ...]], ...] = (("review_date", (REVIEW_INTENTS, *NO_DATE_INTENTS)),)
@@ -129,6 +130,7 @@ class ReviewGoalsFlow(Flow):
     name: str = "review_goals"
     triggers: tuple[str, ...] = ("review_goals",)
     files: str = "goals"
+    rank: int = 61
     summary_key: str = ""  # described together with setting a goal
 
     def on_start(self, ctx: Conversation) -> None:
@@ -182,3 +184,6 @@ class ReviewGoalsFlow(Flow):
             return False
         ctx.say("goals.still_open" if answer == "no" else "goals.skipped")
         return False
+
+
+RITUALS = (SetGoalFlow(), ReviewGoalsFlow(),)

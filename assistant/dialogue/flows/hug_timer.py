@@ -42,6 +42,7 @@ class HugTimerFlow(Flow):
     name: str = "hug_timer"
     triggers: tuple[str, ...] = ("hug_timer", "kiss_timer")
     files: str = "hug"
+    rank: int = 30
     summary_key: str = "hug.summary"
     capability_key: str = "hug.capability"
     listens: tuple[tuple[str, tuple[str, ...]], ...] = (("hug", COMMANDS),)
@@ -123,3 +124,6 @@ def part_of_day(hour: int) -> str:
     if 12 <= hour < 17:
         return "afternoon"
     return "evening" if 17 <= hour < 22 else "night"
+
+
+RITUALS = (HugTimerFlow(),)

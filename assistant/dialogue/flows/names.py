@@ -64,6 +64,7 @@ class NamesFlow(Flow):
     name: str = "names"
     triggers: tuple[str, ...] = ("set_names",)
     files: str = "core"
+    rank: int = 90
     summary_key: str = ""
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
@@ -102,3 +103,6 @@ class NamesFlow(Flow):
         ctx.settings = settings
         saved = ctx.keep_settings(settings)
         ctx.say(key if saved or key != "core.names_saved" else "core.names_not_saved")
+
+
+RITUALS = (NamesFlow(),)

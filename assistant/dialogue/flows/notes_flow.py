@@ -40,6 +40,7 @@ class TakeNoteFlow(Flow):
     name: str = "take_note"
     triggers: tuple[str, ...] = ("take_note",)
     files: str = "notes"
+    rank: int = 50
     summary_key: str = "notes.summary"
     capability_key: str = "notes.capability"
     keeps: str = "note"
@@ -69,6 +70,7 @@ class RecallFlow(Flow):
     name: str = "recall_last"
     triggers: tuple[str, ...] = ("recall_last",)
     files: str = "notes"
+    rank: int = 51
     summary_key: str = ""  # described together with taking notes
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
@@ -90,6 +92,7 @@ class LastCheckInFlow(Flow):
     name: str = "read_last_checkin"
     triggers: tuple[str, ...] = ("read_last_checkin",)
     files: str = "notes"
+    rank: int = 52
     summary_key: str = ""  # described together with taking notes
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
@@ -101,3 +104,6 @@ class LastCheckInFlow(Flow):
             ctx.say("notes.no_checkin_yet")
             return
         read_back(ctx, checkins[-1])
+
+
+RITUALS = (TakeNoteFlow(), RecallFlow(), LastCheckInFlow(),)

@@ -76,6 +76,7 @@ class ProgressFlow(Flow):
     name: str = "progress"
     triggers: tuple[str, ...] = ("progress",)
     files: str = "progress"
+    rank: int = 80
     summary_key: str = "progress.summary"
     capability_key: str = "progress.capability"
 
@@ -102,3 +103,6 @@ class ProgressFlow(Flow):
             if count:
                 # With a single break the line speaks of "it"; otherwise of how many of them.
                 ctx.say(only_key if report.breaks == 1 else key, count=count)
+
+
+RITUALS = (ProgressFlow(),)

@@ -249,6 +249,7 @@ class QuestionGameFlow(Flow):
     name: str = "question_game"
     triggers: tuple[str, ...] = ("start_question_game",)
     files: str = "question_game"
+    rank: int = 20
     summary_key: str = "question_game.summary"
     capability_key: str = "question_game.capability"
     listens: tuple[tuple[str, tuple[str, ...]], ...] = (("game", GAME_COMMANDS),)
@@ -288,7 +289,7 @@ class QuestionGameFlow(Flow):
 def favourite_question_flow() -> QuestionGameFlow:
     """"ask a favourite" from idle: the game, opening with one of the saved favourites."""
     return QuestionGameFlow(name="question_favourite", triggers=("ask_favourite",),
-                            summary_key="", capability_key="", listens=(),
+                            summary_key="", capability_key="", listens=(), rank=21,
                             evening_step=None, start_with_favourite=True)
 
 
@@ -302,3 +303,6 @@ def ask_one_question(ctx: Conversation, depth: Depth = "light", first: int = 0,
     game = _Game(ctx, library, rng if rng is not None else random.Random(), depth=depth, first=first,
                  single=True)
     return game.play()
+
+
+RITUALS = (QuestionGameFlow(), favourite_question_flow(),)

@@ -76,7 +76,7 @@ class PocketsphinxRecognizer:
     def _commands_decoder(self, sentences: Sequence[str]) -> Any:
         """A language model over `sentences` (pocketsphinx's own ArpaBoLM). With the intent classifier
         behind it, it understands more paraphrases than the phrase grammar and accepts fewer out-of-scope
-        sentences (README, "Understanding"). One model for every state:
+        sentences (docs/measurements.md, "Understanding"). One model for every state:
         adding a search costs about a second, too slow to make one per state."""
         import tempfile  # noqa: PLC0415
 

@@ -5,7 +5,7 @@ transcript exactly as typed words are. It does not stream: the utterance is deco
 speculatively as soon as the listener has seen a short silence (`RecognitionSession.silence`), so the
 result is usually ready by the time the endpointer ends the utterance.
 
-Decoding is deliberately plain (measured, README "Speech engines"): a small beam at temperature 0 (a
+Decoding is deliberately plain (measured, docs/measurements.md "Speech engines"): a small beam at temperature 0 (a
 temperature fallback once took 19 s on 3 s of babble), no prompt (a domain prompt makes Whisper "hear"
 commands in pure noise), features padded to 10 s rather than 30 s (no accuracy lost, ~4x faster), a
 length cap, loops cut, and a no-speech / log-probability gate against what it invents from noise.
@@ -54,7 +54,7 @@ _WORDS = re.compile(r"\S+")
 class Gate:
     """When a decode is taken as nothing heard. Tuned on 13 noise and silence clips (silence, white, pink,
     babble, hum, clicks, breath: Whisper's no-speech probability 0.82-0.96) against 45 spoken commands
-    and answers in two voices, clean and at 15 dB (0.01-0.66); tests/test_whisper_engine.py keeps both
+    and answers in two voices, clean and at 15 dB (0.01-0.66); tests/hearing/test_whisper_engine.py keeps both
     sides. The mean log-probability does not separate them (noise down to -0.24, a clean "next" -3.2)."""
 
     max_no_speech: float = 0.75

@@ -60,7 +60,7 @@ def test_phrases_with_words_outside_the_dictionary_are_left_out(recognizer: Pock
 @pytest.mark.slow
 def test_open_vocabulary_hears_something_like_the_answer(wavs: dict[str, Path]) -> None:
     # A fresh decoder: live CMN carries over from earlier utterances, and open-vocabulary decoding of
-    # espeak speech is fragile enough that history changes the words (a known limit, see issue 4).
+    # espeak speech is fragile enough that history changes the words (a known limit of pocketsphinx).
     heard = recognize(PocketsphinxRecognizer(), with_silence(read_wav(wavs["answer0"])), None)
     assert {"went", "long", "walk", "park"} & set(heard.text.split())
 
@@ -97,7 +97,7 @@ def test_spoken_stop_keeps_the_answers_so_far(recognizer: PocketsphinxRecognizer
 def test_installed_command_with_wav_files_saves_the_checkin_and_speaks(wavs: dict[str, Path],
                                                                        tmp_path: Path) -> None:
     # The installed command decodes commands with its commands language model, which hears flite's voice
-    # (recorded from a person) as it would a person, and espeak-ng's formant voice poorly (README,
+    # (recorded from a person) as it would a person, and espeak-ng's formant voice poorly (docs/measurements.md,
     # "Understanding"); the answers stay espeak-ng, decoded with the open vocabulary.
     start = synthesize_flite("start our check-in", tmp_path / "start.wav")
     files = [str(start), *(str(wavs[f"answer{i}"]) for i in range(4))]

@@ -25,7 +25,7 @@ from tests.support.disks import Disk
 from tests.support.durability import concurrent_writers, crash_rounds, note
 from tests.support.harness import make_session, run_assistant
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 IS_ROOT = os.geteuid() == 0
 
 

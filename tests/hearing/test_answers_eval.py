@@ -1,6 +1,6 @@
 """Free answers are kept as they were said: the word error rate of Whisper on the answers of
 tests/support/eval/answers.yaml in the Piper voice family (the closest to a person), clean and at 15 dB.
-Measured (`python -m scripts.eval_answers`): 1.7% and 7.9% (issue 13's bounds: 8% and 15%); the
+Measured (`python -m scripts.eval_answers`): 1.7% and 7.9% (the bounds asked for: 8% and 15%); the
 thresholds sit a little above, since Piper's draws depend on what the test voice said before."""
 
 from __future__ import annotations

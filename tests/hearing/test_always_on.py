@@ -37,7 +37,7 @@ from tests.support.harness import INTENTS, Session, run_assistant
 from tests.support.loopback import Loopback, room_echo
 from tests.support.speech_fixtures import synthesize, synthesize_flite, synthesize_piper
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ALWAYS_ON = Settings(partner_one="Sam", partner_two="Alex", follow_up_seconds=0)
 """Typed lines heard as a microphone would, with the name read from them (no detector), and no follow-up
 window: every command outside a ritual needs the name."""

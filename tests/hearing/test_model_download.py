@@ -25,7 +25,7 @@ from assistant.hearing.model_manager import (
 )
 from tests.support.http_server import Server, local_server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TOP = "vosk-model-tiny-test"
 # Big enough for several 64 KiB read chunks, so the progress bar really moves.
 MODEL_FILES = {

@@ -65,7 +65,7 @@ def test_the_catalog_pins_a_commit_and_shares_tiny_ens_tokenizer() -> None:
     assert sorted(models) == ["base", "base.en", "small.en"]
     for name, entry in models.items():
         Settings(whisper_model=name)  # the config accepts it
-        if entry.base_url is None:  # put together from packages: tests/test_whisper_base.py
+        if entry.base_url is None:  # put together from packages: tests/hearing/test_whisper_base.py
             continue
         assert re.search(r"/resolve/[0-9a-f]{40}/$", entry.base_url), "a commit, never a moving branch"
         for shared in ("tokenizer.json", "vocabulary.txt"):  # English-only Whisper models share these files

@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.speech_fixtures import synthesize, synthesize_flite
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Loaded into every Python the tests start (sitecustomize on PYTHONPATH): an audit hook that reports any
 # socket use at all, and in "deny" mode makes it fail loudly. Audit hooks see sockets made by any library.

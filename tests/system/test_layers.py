@@ -1,4 +1,4 @@
-"""The folders are layers, and imports only point down: what the README's module map promises. Every import
+"""The folders are layers, and imports only point down: what docs/architecture.md's module map promises. Every import
 counts, those made inside a function or only for type checking too."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _module_or_init(package: Path, name: str) -> str:
 
 def test_every_module_has_a_layer() -> None:
     tops = {".".join(p.relative_to(PACKAGE).with_suffix("").parts).split(".")[0] for p in PACKAGE.rglob("*.py")}
-    assert tops <= set(LAYERS), f"give {sorted(tops - set(LAYERS))} a layer here and in the README's module map"
+    assert tops <= set(LAYERS), f"give {sorted(tops - set(LAYERS))} a layer here and in docs/architecture.md"
 
 
 def pointing_up(found: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -33,14 +33,12 @@ LEVELS = (None, 15.0)
 FAMILIES = ("espeak", "flite")
 ENGINES = ("whisper", "pocketsphinx")
 # Measured on this subset (decoding is deterministic), first voice of each family, right / out of scope
-# accepted. Whisper (a beam of 4): espeak 18/24 and 1/12 clean, 19/24 and 2/12 at 15 dB (1/12 before the
-# eleventh set of my own wordings); flite 22/24 and 2/12 clean, 16/24 and 1/12 at 15 dB (greedy: 19, 17,
-# 21, 17 right). pocketsphinx (the fallback): espeak 8/24 and 7/12 clean (4/12, then 6/12, 5/12, 7/12 as the
-# phrases grew: its language model is rebuilt from them and moves with every change), 11/24 and 5/12 at
-# 15 dB; flite 19/24 and 2/12 clean, 5/24 and 5/12 at 15 dB.
-# pocketsphinx's commands language model is built from the phrases, so it turns other speech into
-# command-like words, and the meaning stage that lifted Whisper accepts more of them (before it: 1-3/12):
-# a known limit of the fallback (README).
+# accepted. Whisper (a beam of 4): espeak 18/24 and 1/12 clean, 19/24 and 2/12 at 15 dB; flite 22/24 and
+# 2/12 clean, 16/24 and 1/12 at 15 dB. pocketsphinx (the fallback): espeak 8/24 and 7/12 clean, 11/24 and
+# 5/12 at 15 dB; flite 19/24 and 2/12 clean, 5/24 and 5/12 at 15 dB. Its commands language model is rebuilt
+# from the phrases, so its figures move with every change to them, and it turns other speech into
+# command-like words that the meaning stage then accepts: a known limit of the fallback
+# (docs/measurements.md, "Understanding").
 # Each threshold is one sentence from what was measured.
 MIN_ACCURACY = {
     ("whisper", "espeak", None): 17 / 24, ("whisper", "espeak", 15.0): 18 / 24,
@@ -113,8 +111,7 @@ def test_typed_paraphrases_of_the_whole_test_split(mode: str, min_right: float, 
     """Typed words (`togetherly --text`) through the fuzzy matcher and the intent classifier (n-grams and
     sentence embeddings), on the whole test split: each sentence judged in the state where it would be said
     (out-of-scope ones in the idle loop, with its higher bar), and with every intent allowed. Measured:
-    in-state 93.5% right and 1/50 out-of-scope accepted; every intent 94.7% and 2/50 (95.3% before my two
-    newest sets' bedside talk joined "not for us"; before the meaning stage: 71.3% and 10%)."""
+    in-state 93.5% right and 1/50 out-of-scope accepted; every intent 94.7% and 2/50."""
     intents = IntentSet.load_dir(language_dir())
     matcher = IntentMatcher(intents)
     states = listening_states(intents)
@@ -139,7 +136,7 @@ def test_talk_not_meant_for_us_rarely_starts_a_ritual() -> None:
     matcher = IntentMatcher(intents)
     idle = listening_states(intents)["idle"]
     triggers = default_flows().ritual_triggers()
-    article = (Path(__file__).resolve().parents[2] / "shared" / "seed-article.md")
+    article = (Path(__file__).resolve().parents[3] / "shared" / "seed-article.md")
     text = article.read_text() if article.is_file() else ""
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if len(s.split()) >= 3]
     assert len(sentences) > 150, f"the seed article is read from shared/ beside the checkout: {article}"

@@ -43,7 +43,7 @@ from assistant.notes.store import ChangeKept, NotesStore
 from tests.support.disks import Disk, holding, unwritable
 from tests.support.harness import run_assistant
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 2, 14, 21, 0).astimezone()
 GOAL = "walk to the lighthouse every sunday"
 

@@ -1,5 +1,5 @@
 """`togetherly notes --forget` reaches every copy: upgrade backups, recovery files of notes that could not be
-saved, and files set aside as unreadable (more in tests/test_forget_damaged.py); and it says what it removed
+saved, and files set aside as unreadable (more in tests/notes/test_forget_damaged.py); and it says what it removed
 where. Real files, the real command in a subprocess; after forgetting, no file anywhere under the folders
 still holds the forgotten words."""
 

@@ -35,7 +35,7 @@ from assistant.understanding.matcher import IntentMatcher
 EXAMPLES = int(os.environ.get("TOGETHERLY_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 LANGUAGE = language_dir()
 MATCHER = IntentMatcher(IntentSet.load_dir(LANGUAGE))

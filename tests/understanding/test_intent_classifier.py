@@ -78,7 +78,7 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "break_ready": "okay we have calmed down now we can talk",
             "not for us": "book a taxi to the station"}
     # flite's voice, recorded from a person: the commands language model hears espeak-ng's formant voice
-    # poorly (README, "Understanding").
+    # poorly (docs/measurements.md, "Understanding").
     return {key: synthesize_flite(text, out / f"{key.replace(' ', '_')}.wav") for key, text in said.items()}
 
 
