@@ -12,5 +12,10 @@ _WORD = re.compile(r"[\w']+")
 def words(text: str) -> list[str]:
     """Lower-case words. Hyphens, underscores and punctuation separate words; a curly apostrophe is a
     straight one, kept inside a word ("let's") and dropped at its edges."""
-    text = text.lower().replace("\u2019", "'").replace("_", " ")
-    return [w.strip("'") for w in _WORD.findall(text) if w.strip("'")]
+    return [word for word, _ in words_and_ends(text)]
+
+
+def words_and_ends(text: str) -> list[tuple[str, int]]:
+    """`words(text)`, each with where it ends in `text`: what follows the first n words, as written."""
+    folded = text.replace("\u2019", "'").replace("_", " ")  # the same length: offsets stay the text's
+    return [(m.group().strip("'").lower(), m.end()) for m in _WORD.finditer(folded) if m.group().strip("'")]

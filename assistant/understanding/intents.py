@@ -43,6 +43,7 @@ from assistant.errors import DataFileError
 from assistant.understanding.normalize import Normalizer
 from assistant.understanding.numbers import spell_number
 from assistant.understanding.wake import WAKE_FILE, WakePhrase
+from assistant.words import words, words_and_ends
 
 NORMALIZE_FILE = "normalize.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
@@ -187,15 +188,15 @@ class IntentSet:
     def after_prefix(self, utterance: str, allowed: Iterable[str] | None = None) -> tuple[str, str] | None:
         """(intent, the words after its prefix, as said) when `utterance` starts with a prefix of an allowed
         intent and goes on: "take a note that the car is due for a service" -> the car is due for a service."""
-        raw = utterance.split()
-        words = [_raw_word(w) for w in raw]
+        found = words_and_ends(utterance)
+        words = tuple(word for word, _ in found)
         for intent in (self._intents.values() if allowed is None else (self._intents[n] for n in allowed)):
-            if any(tuple(words[:len(start)]) == start for start in intent.not_prefixes):
+            if any(words[:len(start)] == start for start in intent.not_prefixes):
                 continue
             for prefix in sorted(intent.prefixes, key=len, reverse=True):
                 n = len(prefix)
-                if len(words) > n and tuple(words[:n]) == prefix:
-                    rest = " ".join(raw[n:]).strip(" ,:;-")
+                if len(words) > n and words[:n] == prefix:
+                    rest = utterance[found[n - 1][1]:].strip(" ,:;-")
                     if rest:
                         return intent.name, rest
         return None
@@ -230,14 +231,6 @@ class IntentSet:
                 intents[intent.name] = intent
         wake = WakePhrase.load(directory / WAKE_FILE) if (directory / WAKE_FILE).exists() else None
         return cls(intents.values(), normalizer, out_of_scope, wake)
-
-
-def _raw_word(word: str) -> str:
-    return word.lower().replace("\u2019", "'").strip(".,;:!?\"")
-
-
-def _raw_words(text: str) -> list[str]:
-    return [w for w in (_raw_word(x) for x in text.split()) if w]
 
 
 def expand_template(template: str) -> list[str]:
@@ -297,6 +290,6 @@ def _intents_of(path: Path, loaded: tuple[IntentFile, dict[Location, int]], norm
                 phrases.setdefault((text, spoken), Phrase(name, text, spoken, slots))
         first = [p.spoken for p in phrases.values() if not p.slots] or [p.spoken for p in phrases.values()]
         out.append(Intent(name, spec.description, tuple(phrases.values()), path, spec.example or min(first, key=len),
-                          tuple(tuple(_raw_words(p)) for p in spec.prefixes),
-                          tuple(tuple(_raw_words(p)) for p in spec.not_prefixes)))
+                          tuple(tuple(words(p)) for p in spec.prefixes),
+                          tuple(tuple(words(p)) for p in spec.not_prefixes)))
     return out

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flow import Flow
-from assistant.dialogue.flows.spoken_days import spoken_day
+from assistant.dialogue.flows.spoken_days import spoken_date, spoken_day
 from assistant.dialogue.utterance import Utterance
 from assistant.notes.changes import AddGoal, GoalReminderGiven, MarkGoalDone
 from assistant.notes.models import Goal, NotesFile
@@ -50,10 +50,6 @@ def review_date(intent: str, today: date) -> date | None:
     if unit == "week":
         return today + timedelta(weeks=count)
     return add_months(today, count if unit == "month" else 12 * count)
-
-
-def spoken_date(day: date) -> str:
-    return f"{day.strftime('%B')} {day.day}"
 
 
 def reminder_due(notes: NotesFile, today: date) -> tuple[str, int] | None:
@@ -122,7 +118,7 @@ class SetGoalFlow(Flow):
         if goal.review_on is None:
             ctx.say("goals.saved_no_date")
         else:
-            ctx.say("goals.saved_with_date", date=spoken_date(goal.review_on))
+            ctx.say("goals.saved_with_date", date=spoken_date(ctx, goal.review_on))
 
 
 @dataclass(frozen=True)

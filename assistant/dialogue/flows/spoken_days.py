@@ -1,4 +1,4 @@
-"""Days as the rituals say them: "today", "yesterday", "on Tuesday", "on March 3"."""
+"""Days as the rituals say them: "today", "yesterday", "on Tuesday", "on March 3", and a date alone."""
 
 from __future__ import annotations
 
@@ -18,4 +18,9 @@ def spoken_day(ctx: Conversation, day: date) -> str:
         return ctx.line("notes.day_yesterday")
     if 1 < ago < 7:
         return ctx.line("notes.day_weekday", weekday=day.strftime("%A"))
-    return ctx.line("notes.day_date", month=day.strftime("%B"), day=day.day)
+    return ctx.line("notes.day_date", date=spoken_date(ctx, day))
+
+
+def spoken_date(ctx: Conversation, day: date) -> str:
+    """"March 3", as the response files word a date."""
+    return ctx.line("core.date", month=day.strftime("%B"), day=day.day)
