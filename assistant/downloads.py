@@ -1,5 +1,8 @@
-"""Downloading a file the user asked for: the only network access Togetherly makes. Streamed with a progress
-bar, its size and digests checked; what to do with it (unpack a model, install a voice) is the caller's."""
+"""Downloading what the user asked for: the only network access Togetherly makes. One way for every kind
+(a Vosk model, a Whisper model, a Piper voice; each kind has its own catalog): say where it connects
+(`announce`), stream each file with a progress bar into a hidden folder beside its destination (`staging`),
+check its size and digests (`fetch`, `verify`), and move it into place whole (`move_into_place`). What the
+files are (a zip to unpack, a voice's three files) is the caller's."""
 
 from __future__ import annotations
 
@@ -7,9 +10,12 @@ import hashlib
 import http.client
 import re
 import shutil
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -44,6 +50,37 @@ def web_url(url: str) -> str:
 
 def say(out: TextIO, message: str) -> None:
     print(message, file=out, flush=True)
+
+
+def announce(out: TextIO, url: str, what: str, size: int | None = None) -> None:
+    """Say exactly where we connect, before doing it (privacy)."""
+    amount = f" ({size / 1e6:.0f} MB)" if size else ""
+    say(out, f"Connecting to {urllib.parse.urlsplit(url).netloc} to download {what}{amount} from {url}")
+    say(out, "(downloads you ask for are the only time Togetherly uses the network)")
+
+
+def make_folder(folder: Path, what: str) -> None:
+    """Create the folder a download goes into; ModelError naming it when that is impossible."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"cannot create the {what} {folder} ({exc.strerror or exc})") from exc
+
+
+@contextmanager
+def staging(folder: Path, what: str) -> Iterator[Path]:
+    """A hidden folder inside `folder` (so the final rename stays on one disk) to download and check in. It is
+    removed afterwards, whatever happened, so a failed download leaves nothing; an OSError inside (a full disk,
+    permissions) becomes a ModelError saying `what` failed."""
+    place: Path | None = None
+    try:
+        place = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
+        yield place
+    except OSError as exc:
+        raise ModelError(f"{what} failed: {exc.strerror or exc} ({exc.filename or folder})") from exc
+    finally:
+        if place is not None:
+            shutil.rmtree(place, ignore_errors=True)
 
 
 @dataclass(frozen=True)

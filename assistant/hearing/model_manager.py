@@ -9,11 +9,8 @@ behind, so a half-downloaded model can never be picked up by `find_vosk_model`.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
 import sys
-import tempfile
 import urllib.parse
 import zipfile
 from dataclasses import dataclass
@@ -25,7 +22,18 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.data_files import load_model
-from assistant.downloads import check_space, fetch, given_sha256, move_into_place, say, verify, web_url
+from assistant.downloads import (
+    announce,
+    check_space,
+    fetch,
+    given_sha256,
+    make_folder,
+    move_into_place,
+    say,
+    staging,
+    verify,
+    web_url,
+)
 from assistant.errors import ModelError
 
 ELSEWHERE = "download the zip elsewhere and unpack it into the models folder"
@@ -215,41 +223,24 @@ def download_model(
             return installed
 
     created_dir = not models_dir.exists()
-    try:
-        models_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelError(f"cannot create the models folder {models_dir} ({exc.strerror or exc})") from exc
-
-    # Privacy: say exactly where we connect before doing it.
-    say(out, f"Connecting to {urllib.parse.urlsplit(plan.url).netloc} to download {label} from {plan.url}")
-    say(out, "(this download is the only time Togetherly uses the network)")
-
-    part: Path | None = None
-    unpack: Path | None = None
+    make_folder(models_dir, "models folder")
+    announce(out, plan.url, label, plan.size)
     target: Path | None = None
     try:
-        fd, part_name = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=models_dir)
-        os.close(fd)
-        part = Path(part_name)
-        verify(fetch(plan.url, part, plan.size, label, out, elsewhere=ELSEWHERE).sha256, plan.sha256, label, out)
-        unpack = Path(tempfile.mkdtemp(prefix=".unpack-", dir=models_dir))
-        model = _unpack(part, unpack, label)
-        destination = models_dir / (plan.folder or model.name)
-        if plan.folder is None:  # only now is the folder name known
-            installed = _already_installed(destination, label, out)
-            if installed is not None:
-                target = installed
-                return installed
-        move_into_place(model, destination)
-        target = destination
-    except OSError as exc:  # the temporary files or the rename (disk full, permissions)
-        where = exc.filename or models_dir
-        raise ModelError(f"download of {label} failed: {exc.strerror or exc} ({where})") from exc
+        with staging(models_dir, f"download of {label}") as place:
+            part = place / "model.zip"
+            verify(fetch(plan.url, part, plan.size, label, out, elsewhere=ELSEWHERE).sha256, plan.sha256, label, out)
+            (place / "unpacked").mkdir()
+            model = _unpack(part, place / "unpacked", label)
+            destination = models_dir / (plan.folder or model.name)
+            if plan.folder is None:  # only now is the folder name known
+                installed = _already_installed(destination, label, out)
+                if installed is not None:
+                    target = installed
+                    return installed
+            move_into_place(model, destination)
+            target = destination
     finally:
-        if part is not None:
-            part.unlink(missing_ok=True)
-        if unpack is not None:
-            shutil.rmtree(unpack, ignore_errors=True)
         if target is None and created_dir:
             with contextlib.suppress(OSError):  # only if empty: never delete anything else
                 models_dir.rmdir()

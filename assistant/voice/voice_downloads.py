@@ -10,11 +10,8 @@ the voices, and are renamed into place only when all three are good, the model l
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import tempfile
-import urllib.parse
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,7 +21,7 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.data_files import load_model
-from assistant.downloads import fetch, given_sha256, say, verify, web_url
+from assistant.downloads import announce, fetch, given_sha256, make_folder, say, staging, verify, web_url
 from assistant.errors import ModelError
 
 ELSEWHERE = "download the voice's .onnx and .onnx.json elsewhere and put them in the voices folder"
@@ -118,23 +115,14 @@ def download_voice(name: str, voices_dir: Path, *, base_url: str | None = None, 
         say(out, f"{name} is already installed in {voices_dir}; nothing to do (delete {model.name} to "
                  "download it again)")
         return model
-    try:
-        voices_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelError(f"cannot create the voices folder {voices_dir} ({exc.strerror or exc})") from exc
-
-    # Privacy: say exactly where we connect before doing it.
-    say(out, f"Connecting to {urllib.parse.urlsplit(base).netloc} to download the voice {name} "
-             f"({entry.download_bytes / 1e6:.0f} MB) from {base}")
-    say(out, "(downloads you ask for are the only time Togetherly uses the network)")
-    parts: list[_Part] = []
-    try:
+    make_folder(voices_dir, "voices folder")
+    announce(out, base, f"the voice {name}", entry.download_bytes)
+    with staging(voices_dir, f"download of {name}") as place:
+        parts: list[_Part] = []
         for file in entry.files:
-            fd, temp = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=voices_dir)
-            os.close(fd)
             file_name = PurePosixPath(file.path).name
-            parts.append(_Part(file, Path(temp), voices_dir / installed_name(name, file_name)))
-            digests = fetch(base + file.path, Path(temp), file.size, file_name, out, elsewhere=ELSEWHERE)
+            parts.append(_Part(file, place / file_name, voices_dir / installed_name(name, file_name)))
+            digests = fetch(base + file.path, place / file_name, file.size, file_name, out, elsewhere=ELSEWHERE)
             verify(digests.md5, file.md5, file_name, out, kind="MD5")
             expected = sha256 if sha256 is not None and _kind(file_name) == "model" else file.sha256
             if expected is not None:
@@ -144,13 +132,6 @@ def download_voice(name: str, voices_dir: Path, *, base_url: str | None = None, 
         # The model last: until it is in place the voice does not exist for `voice_files`.
         for part in sorted(parts, key=lambda p: _kind(p.target.name) == "model"):
             os.replace(part.temp, part.target)
-    except OSError as exc:  # the temporary files or the renames (disk full, permissions)
-        raise ModelError(f"download of {name} failed: {exc.strerror or exc} ({exc.filename or voices_dir})") \
-            from exc
-    finally:
-        for part in parts:
-            with contextlib.suppress(OSError):
-                part.temp.unlink(missing_ok=True)
     say(out, f"Installed the voice {name} in {voices_dir}. To use it: togetherly --voice {name}, or "
              f"`togetherly setup --voice {name}` to keep it.")
     return model
