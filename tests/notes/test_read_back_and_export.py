@@ -3,7 +3,6 @@ export that never overwrites silently."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -12,31 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.clock import ManualClock
-from assistant.config import Settings
-from assistant.hearing.text_listener import TextListener
 from assistant.notes.changes import AddFavourite, RecordHug
-from assistant.notes.models import BreakRecord, HugRecord
+from assistant.notes.models import HugRecord
 from assistant.notes.store import NotesStore
-from tests.support.harness import Session, run_assistant
-
-START = 1000.0
-
-
-def typed(tmp_path: Path, script: list[str], at: datetime | None = None,
-          **settings: object) -> tuple[Session, ManualClock]:
-    clock = ManualClock(at)
-    listener = TextListener(io.StringIO("".join(line + "\n" for line in script)), clock=clock)
-    return run_assistant(tmp_path, [], listener=listener, clock=clock,
-                         settings=Settings(partner_one="Sam", partner_two="Alex", **settings)), clock  # type: ignore[arg-type]
-
-
-def hugs(s: Session) -> list[HugRecord]:
-    return s.store.load().rituals.hugs
-
-
-def breaks(s: Session) -> list[BreakRecord]:
-    return s.store.load().rituals.breaks
+from tests.support.harness import run_assistant
 
 
 def test_kisses_are_not_counted_as_hugs_anywhere(tmp_path: Path) -> None:
