@@ -348,6 +348,42 @@ class Conversation:
                 return heard.match
         return None
 
+    @property
+    def hears_privately(self) -> bool:
+        """While the couple talks privately (`wait_privately`), something can still be asked of us: typed
+        lines, or the wake-word detector's name before a command (nothing else is recognized)."""
+        return not self.overhears or self.wake_heard_by == "detector"
+
+    def wait_privately(self, deadline: float | None, intents: Sequence[str]) -> Match | None:
+        """`wait_until`, for a talk nothing may transcribe: from a microphone, nothing said is recognized
+        until the wake-word detector hears the name ("Togetherly, how long left"); with no detector, nothing
+        at all until the deadline. Typed lines are heard as ever."""
+        if not self.overhears:
+            return self.wait_until(deadline, intents)
+        allowed = [*WAIT_COMMANDS, *ENDING_COMMANDS, *intents]
+        while deadline is None or self.clock.monotonic() < deadline:
+            if self.wake_heard_by != "detector":
+                heard = self._listen(ListenRequest(ListenMode.WAKE, (), None, deadline))
+                if heard.status == "end":
+                    raise EndOfInput
+                continue  # nothing recognized, whatever was said
+            addressed = self._hear_addressed(allowed, None, deadline)
+            if addressed.status == "deadline":
+                break
+            if addressed.status != "speech":
+                if addressed.status == "end":
+                    raise EndOfInput
+                continue
+            utterance = Utterance(addressed, self.matcher.match_heard(addressed.text, addressed.alternatives,
+                                                                      allowed))
+            log.info("heard in private: intent=%s", utterance.intent)  # never the words
+            intent = self.heed(utterance)
+            if intent == "help":
+                self.say(self.help_key)
+            elif intent is not None:
+                return utterance.match
+        return None
+
     def ask_answer(self, key: str, skippable: bool = True, **values: object) -> str | None:
         """Ask an open question; the answer's text, or None when skipped."""
         intent, text = self._exchange(self.say(key, **values), None, skippable)

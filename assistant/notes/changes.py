@@ -21,7 +21,16 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.notes.models import BreakRecord, DateNightRecord, Goal, HugRecord, Note, NotesFile, new_id
+from assistant.notes.models import (
+    BreakRecord,
+    DateNightRecord,
+    Goal,
+    HugRecord,
+    Note,
+    NotesFile,
+    StressTalkRecord,
+    new_id,
+)
 
 
 class _Change(BaseModel):
@@ -93,6 +102,15 @@ class RecordBreak(_Change):
         notes.rituals.breaks.append(self.record)
 
 
+class RecordStressTalk(_Change):
+    op: Literal["stress_talk"] = "stress_talk"
+    record: StressTalkRecord
+    noun: ClassVar[str] = "stress-reducing conversation"
+
+    def apply(self, notes: NotesFile) -> None:
+        notes.rituals.stress_talks.append(self.record)
+
+
 class RecordDateNight(_Change):
     op: Literal["date_night"] = "date_night"
     record: DateNightRecord
@@ -143,6 +161,6 @@ class ClearAgreements(_Change):
 
 Change = Annotated[
     AddNote | AddGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak | RecordDateNight
-    | RememberAsked | AddFavourite | AddAgreement | ClearAgreements,
+    | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements,
     Field(discriminator="op"),
 ]

@@ -113,10 +113,21 @@ class DateNightRecord(_Strict):
     planner: str
 
 
+class StressTalkRecord(_Strict):
+    """That a stress-reducing conversation happened, and the couple's answer to "did you each feel heard?"
+    (None: not answered); never anything said in it."""
+
+    at: datetime
+    minutes_each: float
+    completed: bool
+    felt_heard: bool | None = None
+
+
 class RitualLog(_Strict):
     hugs: list[HugRecord] = []
     breaks: list[BreakRecord] = []
     date_nights: list[DateNightRecord] = []
+    stress_talks: list[StressTalkRecord] = []
     asked_questions: dict[str, list[str]] = {}
     """Per deck, the question ids already asked (so none repeats until the deck is exhausted)."""
     favourite_questions: list[str] = []

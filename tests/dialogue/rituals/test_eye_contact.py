@@ -44,5 +44,5 @@ def test_stop_ends_it_kindly_and_help_says_what_works(tmp_path: Path) -> None:
 
 def test_it_is_told_about_and_described(tmp_path: Path) -> None:
     s, _ = typed(tmp_path, ["what can you do", "tell me more about eye contact", "goodbye"])
-    assert "four minutes of eye contact" in s.lines[1]
+    assert "eye contact" in s.lines[1]
     assert s.count("eye_contact.summary") == 1
