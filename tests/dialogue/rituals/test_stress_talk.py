@@ -4,11 +4,18 @@ listener's line, the closing question kept as a yes or no, and nothing of the ta
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from assistant.audio.samples import dithered_silence, write_wav
 from assistant.clock import ManualClock
 from assistant.hearing.text_listener import TextListener
 from tests.support.harness import Session, run_assistant
+from tests.support.speech_fixtures import synthesize_piper
 
 START = 1000.0
 
@@ -64,3 +71,27 @@ def test_from_a_microphone_with_no_detector_nothing_said_in_a_turn_is_heard(tmp_
     assert s.count("stress_talk.time_left", left="10 minutes") == 0, "not even a command: nothing is recognized"
     assert clock.monotonic() == START + 1200.0
     assert s.store.load().rituals.stress_talks[0].felt_heard is True
+
+
+@pytest.mark.slow
+@pytest.mark.audio
+def test_by_microphone_only_the_name_is_heard_during_a_turn(tmp_path: Path) -> None:
+    """Spoken through the real listener and wake-word detector (`togetherly --wav`): talk during a turn is
+    never recognized; "Togetherly, how long left?" is answered; the question after the turns is heard."""
+    synthesize_piper("Let's do our stress talk for one minute.", tmp_path / "start.wav")
+    synthesize_piper("Work was awful today and I just need to say it out loud.", tmp_path / "talk.wav")
+    synthesize_piper("Togetherly, how long left?", tmp_path / "ask.wav")
+    write_wav(tmp_path / "quiet.wav", dithered_silence(125.0, seed=7))  # the rest of both turns
+    synthesize_piper("Yes.", tmp_path / "yes.wav")
+    files = [tmp_path / f"{name}.wav" for name in ("start", "talk", "ask", "quiet", "yes")]
+    data = tmp_path / "data"
+    result = subprocess.run([sys.executable, "-m", "assistant", "-v", "--wav", *map(str, files), "--data-dir",
+                             str(data), "--partner-one", "Sam", "--partner-two", "Alex"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "wake word: togetherly" in result.stderr
+    assert "to go in this turn" in result.stdout, result.stdout
+    assert result.stderr.count("heard in private: intent=") == 1, "only what followed the name was recognized"
+    assert "Did you each feel heard?" in result.stdout
+    [record] = json.loads((data / "notes.json").read_text())["rituals"]["stress_talks"]
+    assert record["felt_heard"] is True and record["minutes_each"] == 1
