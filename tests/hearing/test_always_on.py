@@ -18,7 +18,7 @@ from assistant.audio.samples import Samples, dithered_silence, read_wav, write_w
 from assistant.audio.sources import WavFilesSource
 from assistant.cli.run import _wake_word
 from assistant.clock import ManualClock
-from assistant.config import Settings, load_settings
+from assistant.config import WAKE_WORDS, Settings, load_settings
 from assistant.dialogue.states import listening_states
 from assistant.errors import ModelError
 from assistant.hearing.barge_in import BargeInMonitor, barge_in_phrases
@@ -322,3 +322,7 @@ def test_by_wav_the_name_after_the_window_starts_a_check_in_and_plain_words_do_n
     hug = _run(recordings, tmp_path, "quiet.wav", "hug.wav", "pause.wav", "what.wav")
     assert "(chime: hug end)" in hug
     assert "I can help with a check-in" in hug, "right after the hug no name is needed"
+
+
+def test_the_settings_offer_exactly_the_catalog_s_wake_words() -> None:
+    assert set(WAKE_WORDS) - {"off"} == set(catalog())
