@@ -56,6 +56,11 @@ class Endpointer:
         """Trailing silence so far in the current utterance (0 outside one)."""
         return self._quiet_frames * FRAME_SAMPLES / SAMPLE_RATE if self.in_speech else 0.0
 
+    @property
+    def speech_s(self) -> float:
+        """How long the current (or last) utterance has lasted, its trailing silence not counted."""
+        return max(0, self._speech_frames - self._quiet_frames) * FRAME_SAMPLES / SAMPLE_RATE
+
     def silence_frames_left(self) -> int:
         """Frames of silence the full window still needs to end the current utterance."""
         needed = math.ceil(self.settings.trailing_silence_s * SAMPLE_RATE / FRAME_SAMPLES - 1e-9)

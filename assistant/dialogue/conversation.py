@@ -16,6 +16,7 @@ from typing import Literal
 
 from assistant.clock import Clock
 from assistant.config import Settings
+from assistant.dialogue.answers import Answer, best_reading, unclear
 from assistant.dialogue.notes_door import NotesDoor
 from assistant.dialogue.policy import MIN_COMMAND_CONFIDENCE, gate
 from assistant.dialogue.responses import Responses
@@ -398,6 +399,7 @@ class Conversation:
         commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ())
         yes_no = choices is not None and {"yes", "no"} <= set(choices)
         silences = misses = 0
+        unclear_before: list[Heard] = []
         while True:
             if choices is not None:
                 utterance = self.hear_command([*commands, *choices], self.tuning.command_timeout_s)
@@ -421,14 +423,39 @@ class Conversation:
                 self.say("core.help_commands_skip" if skippable else "core.help_commands")
             elif intent is not None:
                 return intent, heard.text
-            elif choices is None and heard.text:
-                return "answer", heard.text
+            elif choices is None and (kept := self._kept_answer(heard, unclear_before)) is not None:
+                return "answer", kept
+            elif choices is None and len(unclear_before) == 1:
+                continue  # asked again, kindly
             else:
                 misses += 1
                 if misses >= 2 and choices:  # the same line again helps nobody: name the likely choices
                     self.say("core.didnt_catch_choices", options=self.likely_choices(match, choices))
                 else:
                     self.say("core.didnt_catch_yes_no" if yes_no else "core.didnt_catch_in_flow")
+
+    def _kept_answer(self, heard: Heard, unclear_before: list[Heard]) -> Answer | None:
+        """The answer to keep, or None. A typed answer is kept as typed. A heard one that is empty, one of the
+        recognizer's inventions, doubted by it, a loop or far too short for its speech is asked for again once
+        (None, with `unclear_before` holding it); unclear again, the best reading is kept, marked unsure."""
+        if not self.overhears:
+            return Answer(heard.text) if heard.text else None
+        reason = self._unclear(heard)
+        if reason is None:
+            return Answer(heard.text)
+        log.info("unclear answer (%s, %.1f s of speech)", reason, heard.speech_s)  # never the words
+        unclear_before.append(heard)
+        if len(unclear_before) == 1:
+            self.say("core.answer_unclear")
+            return None
+        # Words were heard, only not enough or looped: the best of them beats nothing, marked unsure.
+        kept = ("looping", "too short", "doubtful")
+        best = best_reading(*(h for h in unclear_before if self._unclear(h) in kept))
+        return Answer(best, unsure=True) if best else None
+
+    def _unclear(self, heard: Heard) -> str | None:
+        intents = self.matcher.intents
+        return unclear(heard, intents.not_answers, intents.normalizer.normalize(heard.text))
 
     def likely_choices(self, match: Match | None, allowed: Sequence[str], most: int = 3) -> str:
         """'"yes" or "no"': ways to say the `most` allowed intents the matcher found closest (in its order),

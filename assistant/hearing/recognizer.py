@@ -23,6 +23,9 @@ class Transcript:
     """0..1: the weakest word's confidence (engine posterior); 0 when nothing was heard."""
     alternatives: tuple[str, ...] = ()
     """Other readings of the same audio, likelier first (Whisper's beam); none from engines that give one."""
+    doubtful: bool = False
+    """The engine itself doubts there was speech (Whisper's no-speech probability near its gate): words it
+    may have invented in noise. Engines that cannot tell leave it False."""
 
 
 NOTHING_HEARD = Transcript("", 0.0)

@@ -69,6 +69,10 @@ class Heard:
     """Meant for the assistant whatever it says: typed to it, or said after its name (the wake phrase).
     A microphone also overhears talk in the room, so what it hears in the idle loop is held to a higher
     bar (`IntentMatcher.match`); what is addressed is not."""
+    speech_s: float = 0.0
+    """How long the utterance was, its trailing silence not counted (0: not known, as for a typed line)."""
+    doubtful: bool = False
+    """The recognizer doubts there was speech at all (`Transcript.doubtful`)."""
 
 
 END = Heard("end")

@@ -106,7 +106,7 @@ class SpeechListener:
                 return DEADLINE
             frame = self._frames(request.deadline)
             if frame is None:
-                return self._finish(session) if session is not None else END
+                return self._finish(session, endpointer.speech_s) if session is not None else END
             if frame.size == 0:
                 continue
             event = endpointer.push(frame)
@@ -130,7 +130,7 @@ class SpeechListener:
             if event is Event.END:
                 if not holding:
                     session.feed(frame)
-                return self._finish(session)
+                return self._finish(session, endpointer.speech_s)
             if holding and endpointer.silence_s > (settings.early_silence_s or 0.0) + 1e-9:
                 held.append(frame)
                 session.silence(endpointer.silence_s, fed_all=True)
@@ -138,7 +138,7 @@ class SpeechListener:
                 # (Whisper) may only now have the whole command, so keep asking.
                 if early is not None and early.hear(frame, endpointer.silence_s, session):
                     self._owed = endpointer.silence_frames_left()
-                    return self._finish(session)
+                    return self._finish(session, endpointer.speech_s)
                 continue
             for earlier in held:
                 session.feed(earlier)
@@ -151,7 +151,7 @@ class SpeechListener:
             session.silence(endpointer.silence_s, fed_all=last)
             if early is not None and early.hear(frame, endpointer.silence_s, session):
                 self._owed = endpointer.silence_frames_left()
-                return self._finish(session)  # a whole command: the reply starts ~150 ms sooner
+                return self._finish(session, endpointer.speech_s)  # a whole command: the reply starts ~150 ms sooner
 
     def _resume(self, request: ListenRequest) -> None:
         """Where listening starts: right after the wake word, with what was said with it (nothing dropped);
@@ -212,8 +212,9 @@ class SpeechListener:
         self._owed = 0
 
     @staticmethod
-    def _finish(session: RecognitionSession) -> Heard:
+    def _finish(session: RecognitionSession, speech_s: float) -> Heard:
         started = time.perf_counter()
         transcript = session.finish()
         elapsed = (time.perf_counter() - started) * 1000
-        return Heard("speech", transcript.text, transcript.confidence, elapsed, transcript.alternatives)
+        return Heard("speech", transcript.text, transcript.confidence, elapsed, transcript.alternatives,
+                     speech_s=speech_s, doubtful=transcript.doubtful)

@@ -76,9 +76,13 @@ def goal_status(goal: Goal) -> str:
 
 
 # -- the terminal listing (`togetherly notes`) ------------------------------------------------------------
+MISHEARD = " (may be misheard)"
+"""After a note or goal whose answer was still unclear when asked again."""
+
+
 def listed_note(note: Note) -> str:
     """A few readable lines for one note."""
-    head = f"{note.created_at.strftime('%Y-%m-%d %H:%M')}  {BY_KIND[note.kind].label}"
+    head = f"{note.created_at.strftime('%Y-%m-%d %H:%M')}  {BY_KIND[note.kind].label}{MISHEARD if note.unsure else ''}"
     if note.kind == "checkin":
         lines = [f"{head}{'' if note.completed else ' (stopped early)'}  [{note.id}]"]
         for part in note.partners:
@@ -94,14 +98,15 @@ def listed_note(note: Note) -> str:
 
 def listed_goal(goal: Goal) -> str:
     when = goal.created_at.strftime("%Y-%m-%d %H:%M")
-    return f"{when}  goal ({goal_status(goal)})  [{goal.id}]\n    {shown(goal.text)}"
+    return f"{when}  goal ({goal_status(goal)}){MISHEARD if goal.unsure else ''}  [{goal.id}]\n    {shown(goal.text)}"
 
 
 # -- the Markdown export -------------------------------------------------------------------------------
 def markdown_note(note: Note) -> list[str]:
     when = note.created_at.strftime("%Y-%m-%d %H:%M")
     stopped = " (stopped early)" if note.kind == "checkin" and not note.completed else ""
-    lines = [f"### {when} · {BY_KIND[note.kind].label}{stopped}", f"*id {note.id}*", ""]
+    misheard = MISHEARD if note.unsure else ""
+    lines = [f"### {when} · {BY_KIND[note.kind].label}{stopped}{misheard}", f"*id {note.id}*", ""]
     if note.kind == "checkin":
         for part in note.partners:
             lines.append(f"- **{part.partner}**: high: {part.high or '(skipped)'}; low: {part.low or '(skipped)'}")

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SAVED_CHANGES_KEPT = 500
 """How many ids `NotesFile.saved_changes` keeps (the latest): far more than are ever kept at once."""
 
@@ -40,6 +40,8 @@ class CheckInNote(_Strict):
     created_at: datetime
     partners: list[PartnerCheckIn]
     completed: bool
+    unsure: bool = False
+    """Some of its words may be misheard: an answer was still unclear after being asked again."""
     """False when the check-in was stopped part way; what was said so far is still kept."""
 
     def has_answers(self) -> bool:
@@ -54,6 +56,7 @@ class FreeNote(_Strict):
     created_at: datetime
     text: str
     partner: str | None = None
+    unsure: bool = False
 
 
 class AnswerNote(_Strict):
@@ -66,6 +69,7 @@ class AnswerNote(_Strict):
     question: str
     text: str
     partner: str | None = None
+    unsure: bool = False
 
 
 class AppreciationNote(_Strict):
@@ -76,6 +80,7 @@ class AppreciationNote(_Strict):
     created_at: datetime
     partner: str
     text: str
+    unsure: bool = False
 
 
 NOTE_MODELS = (CheckInNote, FreeNote, AnswerNote, AppreciationNote)
@@ -89,6 +94,7 @@ class Goal(_Strict):
     text: str
     review_on: date | None = None
     done_at: datetime | None = None
+    unsure: bool = False
 
 
 class HugRecord(_Strict):
@@ -157,7 +163,9 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     if version == 1:
         data, version = {**data, "schema_version": 2, "goals": [], "rituals": {}}, 2
     if version == 2:
-        data = {**data, "schema_version": 3, "saved_changes": []}
+        data, version = {**data, "schema_version": 3, "saved_changes": []}, 3
+    if version == 3:  # stress talks and the "may be misheard" mark: both have defaults
+        data = {**data, "schema_version": 4}
     return data
 
 

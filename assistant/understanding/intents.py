@@ -48,6 +48,8 @@ from assistant.words import words, words_and_ends
 NORMALIZE_FILE = "normalize.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 """Sentences not meant for the assistant: what the intent classifier learns to reject."""
+NOT_ANSWERS_FILE = "not_answers.yaml"
+"""What a recognizer writes for silence or noise, never a couple's answer."""
 
 Slots = tuple[tuple[str, str | int], ...]
 """(list name, value) pairs a phrase carries."""
@@ -161,11 +163,14 @@ class IntentSet:
     """All intents of one language, keyed by name."""
 
     def __init__(self, intents: Iterable[Intent], normalizer: Normalizer,
-                 out_of_scope: Iterable[str] = (), wake: WakePhrase | None = None) -> None:
+                 out_of_scope: Iterable[str] = (), wake: WakePhrase | None = None,
+                 not_answers: Iterable[str] = ()) -> None:
         self.normalizer = normalizer
         self._intents = {i.name: i for i in intents}
         self.out_of_scope = tuple(text for text in (normalizer.normalize(t) for t in out_of_scope) if text)
         """Normalized sentences that mean none of the intents (examples of what to reject)."""
+        self.not_answers = frozenset(normalizer.normalize(t) for t in not_answers)
+        """Normalized transcripts that are never an answer (`not_answers.yaml`)."""
         self.wake = wake or WakePhrase(["togetherly"])
         """How the assistant is addressed, for the opt-in wake phrase (`assistant.understanding.wake`)."""
 
@@ -215,12 +220,13 @@ class IntentSet:
 
     @classmethod
     def load_dir(cls, directory: Path) -> IntentSet:
-        """Load every `*.yaml` in `directory` (not subfolders) except the normalization, out-of-scope and wake files."""
+        """Load every `*.yaml` in `directory` (not subfolders) except the normalization, out-of-scope,
+        not-answers and wake files."""
         normalizer = Normalizer.load(directory / NORMALIZE_FILE)
         out_of_scope_path = directory / OUT_OF_SCOPE_FILE
         out_of_scope = load_model(out_of_scope_path, OutOfScopeFile)[0].sentences if out_of_scope_path.exists() else []
         files = [(path, load_model(path, IntentFile)) for path in sorted(directory.glob("*.yaml"))
-                 if path.name not in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE, WAKE_FILE)]
+                 if path.name not in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE, NOT_ANSWERS_FILE, WAKE_FILE)]
         called = [(word, flow) for _, (data, _) in files for flow, words in data.called.items() for word in words]
         intents: dict[str, Intent] = {}
         for path, loaded in files:
@@ -230,7 +236,9 @@ class IntentSet:
                                         f"{intents[intent.name].source.name}")
                 intents[intent.name] = intent
         wake = WakePhrase.load(directory / WAKE_FILE) if (directory / WAKE_FILE).exists() else None
-        return cls(intents.values(), normalizer, out_of_scope, wake)
+        not_answers_path = directory / NOT_ANSWERS_FILE
+        not_answers = load_model(not_answers_path, OutOfScopeFile)[0].sentences if not_answers_path.exists() else []
+        return cls(intents.values(), normalizer, out_of_scope, wake, not_answers)
 
 
 def expand_template(template: str) -> list[str]:

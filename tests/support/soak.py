@@ -62,6 +62,7 @@ TYPED_ROUND: tuple[str, ...] = (
     "the way we laughed", "yes", "next", "yes", "",
     "what can you do", "order a pizza",
     "read our favourites", "change our names", "Sam and Alex",
+    "let's do our stress talk", "", "", "yes",  # from a microphone nothing in a turn is heard: the turns run out
 )
 SILENCE_WAV = "<22 seconds of silence>"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.config import EveningStep
+from assistant.dialogue.answers import misheard
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flow import Flow
 from assistant.dialogue.utterance import Utterance
@@ -48,6 +49,7 @@ class CheckInFlow(Flow):
                         ctx.say("checkin.skipped")
                         continue
                     setattr(note.partners[who], question, answer)
+                    note.unsure = note.unsure or misheard(answer)
                     ctx.say(REFLECT[question], name=name)
                 note.completed = True
                 ctx.say("checkin.closing")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assistant.config import EveningStep
+from assistant.dialogue.answers import misheard
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flow import Flow
 from assistant.dialogue.utterance import Utterance
@@ -79,6 +80,7 @@ class _Evening:
                            partners=[PartnerCheckIn(partner=p) for p in ctx.settings.partners])
         for part in note.partners:
             part.high = ctx.ask_answer("evening.short_checkin", name=part.partner)
+            note.unsure = note.unsure or misheard(part.high)
         if note.has_answers() and ctx.notes.save_note(note):
             ctx.say("evening.short_checkin_saved")
 
@@ -88,7 +90,8 @@ class _Evening:
             text = ctx.ask_answer("evening.ask_appreciation", name=name)
             if text is None:
                 continue
-            if ctx.notes.save_note(AppreciationNote(created_at=ctx.clock.now(), partner=name, text=text)):
+            if ctx.notes.save_note(AppreciationNote(created_at=ctx.clock.now(), partner=name, text=text,
+                                                   unsure=misheard(text))):
                 ctx.say("evening.thanks_appreciation", name=name)
 
     def good_night(self) -> None:

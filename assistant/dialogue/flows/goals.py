@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from assistant.clock import local_day
+from assistant.dialogue.answers import misheard
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.spoken_days import spoken_date, spoken_day
@@ -105,7 +106,7 @@ class SetGoalFlow(Flow):
         if text is None:
             ctx.say("goals.no_goal")
             return
-        goal = Goal(created_at=ctx.clock.now(), text=text)
+        goal = Goal(created_at=ctx.clock.now(), text=text, unsure=misheard(text))
         draft.append(goal)
         choice = ctx.ask_choice("goals.ask_review", [*ctx.intents_like(REVIEW_INTENTS), *NO_DATE_INTENTS],
                                 skippable=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.clock import local_day
+from assistant.dialogue.answers import misheard
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.spoken_days import spoken_day
@@ -59,7 +60,7 @@ class TakeNoteFlow(Flow):
                 return
         if text is None:
             ctx.say("notes.cancelled")
-        elif ctx.notes.save_note(FreeNote(created_at=ctx.clock.now(), text=text)):
+        elif ctx.notes.save_note(FreeNote(created_at=ctx.clock.now(), text=text, unsure=misheard(text))):
             ctx.say("notes.saved")
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from assistant.clock import local_day
 from assistant.config import EveningStep
+from assistant.dialogue.answers import misheard
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.decks import (
     DEPTHS,
@@ -226,7 +227,7 @@ class _Game:
             self.ctx.say("question_game.answer_not_saved")
             return
         note = AnswerNote(created_at=self.ctx.clock.now(), question_id=question.id, question=question.text,
-                          text=answer)
+                          text=answer, unsure=misheard(answer))
         if self.ctx.notes.save_note(note):
             self.ctx.say("question_game.answer_saved")
 
