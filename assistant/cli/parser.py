@@ -205,6 +205,17 @@ def _add_downloads(sub: argparse._SubParsersAction[argparse.ArgumentParser], com
     listing = models_sub.add_parser("list", parents=[common], help="list installed and downloadable models")
     listing.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
 
+    service = sub.add_parser("service", parents=[common], help="run Togetherly as a systemd user service",
+                             description="Install Togetherly as a systemd user service: it starts when you log in "
+                                         "(at boot with `loginctl enable-linger`), restarts after a failure, and "
+                                         "stops as Ctrl-C does, keeping what was said.")
+    service_sub = service.add_subparsers(dest="service_command", metavar="ACTION", required=True)
+    service_install = service_sub.add_parser("install", parents=[common],
+                                             help="write the unit and enable it (with --now, start it too)")
+    service_install.add_argument("--now", action="store_true", help="start it now as well")
+    service_sub.add_parser("remove", parents=[common], help="stop, disable and remove the unit")
+    service_sub.add_parser("status", parents=[common], help="whether it is installed and running")
+
     voices = sub.add_parser("voices", parents=[common], help="list and download Piper voices")
     voices_sub = voices.add_subparsers(dest="voices_command", metavar="ACTION", required=True)
     voice_download = voices_sub.add_parser(
@@ -290,6 +301,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.voices_command == "download":
             return voices.voices_download(args.name, args.models_dir, args.base_url, args.sha256)
         return voices.voices_list(args.models_dir, args.data_dir)
+    if args.command == "service":
+        from assistant.cli import service  # noqa: PLC0415
+
+        if args.service_command == "install":
+            return service.install(args.data_dir, args.now)
+        return service.remove() if args.service_command == "remove" else service.status()
     if args.command == "intents":
         from assistant.cli.intents import intents_tool  # noqa: PLC0415
 
