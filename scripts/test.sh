@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 scripts/install.sh --test
 .venv/bin/ruff check assistant tests scripts
 .venv/bin/mypy
+.venv/bin/python -m scripts.check_aarch64   # every runtime dependency still installs on a Raspberry Pi
 .venv/bin/python -m pytest "$@"
