@@ -34,16 +34,18 @@ class Progress:
     answers_saved: int
     breaks: int
     break_endings: dict[str, int] = field(default_factory=dict)
+    stress_talks: int = 0
 
 
 def ritual_days(notes: NotesFile) -> set[date]:
     """Days on which the couple did something together: check-ins, appreciations, saved answers,
-    completed hugs, calm-down breaks and date nights."""
+    completed hugs, calm-down breaks, date nights and stress talks."""
     days = {local_day(n.created_at) for n in notes.notes
             if isinstance(n, CheckInNote | AppreciationNote | AnswerNote)}
     days |= {local_day(h.at) for h in notes.rituals.hugs if h.completed}
     days |= {local_day(b.at) for b in notes.rituals.breaks}
     days |= {local_day(d.at) for d in notes.rituals.date_nights}
+    days |= {local_day(t.at) for t in notes.rituals.stress_talks}
     return days
 
 
@@ -68,6 +70,7 @@ def progress(notes: NotesFile, today: date) -> Progress:
         answers_saved=sum(1 for n in notes.notes if isinstance(n, AnswerNote)),
         breaks=len(notes.rituals.breaks),
         break_endings=dict(Counter(b.ended for b in notes.rituals.breaks)),
+        stress_talks=len(notes.rituals.stress_talks),
     )
 
 
@@ -93,6 +96,8 @@ class ProgressFlow(Flow):
         if report.answers_saved:
             ctx.say("progress.answers", count=report.answers_saved)
         self._breaks(ctx, report)
+        if report.stress_talks:  # said only once there are some: no scolding for what was never tried
+            ctx.say("progress.stress_talks", count=report.stress_talks)
         ctx.say("progress.closing")
 
     @staticmethod

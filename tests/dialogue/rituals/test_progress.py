@@ -16,6 +16,7 @@ from assistant.notes.models import (
     HugRecord,
     NotesFile,
     PartnerCheckIn,
+    StressTalkRecord,
 )
 from tests.support.harness import make_session, run_assistant
 
@@ -114,3 +115,13 @@ def test_paraphrases_ask_for_the_report(tmp_path: Path) -> None:
     for phrase in ["how have we been doing", "tell us our progress", "progress report"]:
         s = run_assistant(tmp_path / phrase.replace(" ", "_"), [phrase, "goodbye"])
         assert s.count("progress.intro") == 1, phrase
+
+
+def test_stress_talks_are_counted_and_make_a_ritual_day(tmp_path: Path) -> None:
+    s = make_session(tmp_path, [], clock=ManualClock(start=NOW))
+    notes = NotesFile()
+    notes.rituals.stress_talks.append(StressTalkRecord(at=NOW, minutes_each=10, completed=True, felt_heard=True))
+    s.store.save(notes)
+    ProgressFlow().run(s.ctx)
+    assert s.count("progress.stress_talks", count=1) == 1
+    assert s.count("progress.streak", count=1) == 1, "a stress talk today is a ritual day"
