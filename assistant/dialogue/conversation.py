@@ -331,15 +331,17 @@ class Conversation:
             raise FlowCancelled
         return intent
 
-    def wait_until(self, deadline: float | None, intents: Sequence[str]) -> Match | None:
+    def wait_until(self, deadline: float | None, intents: Sequence[str], *, private: bool = False) -> Match | None:
         """Stay quiet and listen for one of `intents` until `deadline` (monotonic, on ctx.clock; None: no
         limit). Returns the match, or None once the deadline has come.
 
         Stop (FlowCancelled) and help work as at any prompt. Other speech gets no reply: during a hug
-        or a break the couple may be talking to each other, not to us.
+        or a break the couple may be talking to each other, not to us. `private`: see `wait_privately`.
         """
+        allowed = [*WAIT_COMMANDS, *ENDING_COMMANDS, *intents]
         while deadline is None or self.clock.monotonic() < deadline:
-            heard = self.hear_command([*WAIT_COMMANDS, *ENDING_COMMANDS, *intents], None, deadline)
+            heard = self._hear_privately(allowed, deadline) if private and self.overhears else \
+                self.hear_command(allowed, None, deadline)
             if heard.status == "deadline":
                 break
             intent = self.heed(heard)
@@ -359,31 +361,19 @@ class Conversation:
         """`wait_until`, for a talk nothing may transcribe: from a microphone, nothing said is recognized
         until the wake-word detector hears the name ("Togetherly, how long left"); with no detector, nothing
         at all until the deadline. Typed lines are heard as ever."""
-        if not self.overhears:
-            return self.wait_until(deadline, intents)
-        allowed = [*WAIT_COMMANDS, *ENDING_COMMANDS, *intents]
-        while deadline is None or self.clock.monotonic() < deadline:
-            if self.wake_heard_by != "detector":
-                heard = self._listen(ListenRequest(ListenMode.WAKE, (), None, deadline))
-                if heard.status == "end":
-                    raise EndOfInput
-                continue  # nothing recognized, whatever was said
-            addressed = self._hear_addressed(allowed, None, deadline)
-            if addressed.status == "deadline":
-                break
-            if addressed.status != "speech":
-                if addressed.status == "end":
-                    raise EndOfInput
-                continue
-            utterance = Utterance(addressed, self.matcher.match_heard(addressed.text, addressed.alternatives,
-                                                                      allowed))
-            log.info("heard in private: intent=%s", utterance.intent)  # never the words
-            intent = self.heed(utterance)
-            if intent == "help":
-                self.say(self.help_key)
-            elif intent is not None:
-                return utterance.match
-        return None
+        return self.wait_until(deadline, intents, private=True)
+
+    def _hear_privately(self, allowed: Sequence[str], deadline: float | None) -> Utterance:
+        """One listen of `wait_privately` from a microphone: what follows the wake word, or nothing."""
+        if self.wake_heard_by != "detector":  # no detector: nothing is recognized, whatever was said
+            heard = self._listen(ListenRequest(ListenMode.WAKE, (), None, deadline))
+            return nothing_meant(heard if heard.status in ("end", "deadline") else SILENCE)
+        addressed = self._hear_addressed(allowed, None, deadline)
+        if addressed.status != "speech":
+            return nothing_meant(addressed)
+        utterance = Utterance(addressed, self.matcher.match_heard(addressed.text, addressed.alternatives, allowed))
+        log.info("heard in private: intent=%s", utterance.intent)  # never the words
+        return utterance
 
     def ask_answer(self, key: str, skippable: bool = True, **values: object) -> str | None:
         """Ask an open question; the answer's text, or None when skipped."""
@@ -399,7 +389,7 @@ class Conversation:
         commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ())
         yes_no = choices is not None and {"yes", "no"} <= set(choices)
         silences = misses = 0
-        unclear_before: list[Heard] = []
+        unclear_before: list[tuple[Heard, str]] = []
         while True:
             if choices is not None:
                 utterance = self.hear_command([*commands, *choices], self.tuning.command_timeout_s)
@@ -434,23 +424,23 @@ class Conversation:
                 else:
                     self.say("core.didnt_catch_yes_no" if yes_no else "core.didnt_catch_in_flow")
 
-    def _kept_answer(self, heard: Heard, unclear_before: list[Heard]) -> Answer | None:
+    def _kept_answer(self, heard: Heard, unclear_before: list[tuple[Heard, str]]) -> Answer | None:
         """The answer to keep, or None. A typed answer is kept as typed. A heard one that is empty, one of the
         recognizer's inventions, doubted by it, a loop or far too short for its speech is asked for again once
-        (None, with `unclear_before` holding it); unclear again, the best reading is kept, marked unsure."""
+        (None, with `unclear_before` holding it and why); unclear again, the best reading is kept, marked
+        unsure."""
         if not self.overhears:
             return Answer(heard.text) if heard.text else None
         reason = self._unclear(heard)
         if reason is None:
             return Answer(heard.text)
         log.info("unclear answer (%s, %.1f s of speech)", reason, heard.speech_s)  # never the words
-        unclear_before.append(heard)
+        unclear_before.append((heard, reason))
         if len(unclear_before) == 1:
             self.say("core.answer_unclear")
             return None
-        # Words were heard, only not enough or looped: the best of them beats nothing, marked unsure.
-        kept = ("looping", "too short", "doubtful")
-        best = best_reading(*(h for h in unclear_before if self._unclear(h) in kept))
+        # Words were heard, only not enough, doubted or looped: the best of them beats nothing, marked unsure.
+        best = best_reading(*(h for h, why in unclear_before if why in ("looping", "too short", "doubtful")))
         return Answer(best, unsure=True) if best else None
 
     def _unclear(self, heard: Heard) -> str | None:
