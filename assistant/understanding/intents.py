@@ -223,8 +223,6 @@ class IntentSet:
         """Load every `*.yaml` in `directory` (not subfolders) except the normalization, out-of-scope,
         not-answers and wake files."""
         normalizer = Normalizer.load(directory / NORMALIZE_FILE)
-        out_of_scope_path = directory / OUT_OF_SCOPE_FILE
-        out_of_scope = load_model(out_of_scope_path, OutOfScopeFile)[0].sentences if out_of_scope_path.exists() else []
         files = [(path, load_model(path, IntentFile)) for path in sorted(directory.glob("*.yaml"))
                  if path.name not in (NORMALIZE_FILE, OUT_OF_SCOPE_FILE, NOT_ANSWERS_FILE, WAKE_FILE)]
         called = [(word, flow) for _, (data, _) in files for flow, words in data.called.items() for word in words]
@@ -236,9 +234,13 @@ class IntentSet:
                                         f"{intents[intent.name].source.name}")
                 intents[intent.name] = intent
         wake = WakePhrase.load(directory / WAKE_FILE) if (directory / WAKE_FILE).exists() else None
-        not_answers_path = directory / NOT_ANSWERS_FILE
-        not_answers = load_model(not_answers_path, OutOfScopeFile)[0].sentences if not_answers_path.exists() else []
-        return cls(intents.values(), normalizer, out_of_scope, wake, not_answers)
+        return cls(intents.values(), normalizer, _sentences(directory / OUT_OF_SCOPE_FILE), wake,
+                   _sentences(directory / NOT_ANSWERS_FILE))
+
+
+def _sentences(path: Path) -> list[str]:
+    """The sentences of an optional list file (`out_of_scope.yaml`, `not_answers.yaml`)."""
+    return load_model(path, OutOfScopeFile)[0].sentences if path.exists() else []
 
 
 def expand_template(template: str) -> list[str]:
