@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +15,7 @@ from assistant.data_files import load_model
 from assistant.errors import ConfigError, DataFileError
 from assistant.paths import ensure_private_dir
 from assistant.private_files import write_private
+from assistant.quiet_hours import CLOCK_PATTERN, HOURS_PATTERN
 
 CONFIG_FILE_NAME = "config.yaml"
 
@@ -23,6 +24,8 @@ EveningStep = Literal["checkin", "appreciation", "question", "hug", "good_night"
 EVENING_STEPS: tuple[EveningStep, ...] = ("checkin", "appreciation", "question", "hug", "good_night")
 WakeWord = Literal["togetherly", "hey_jarvis", "okay_nabu", "alexa", "hey_mycroft", "off"]
 WAKE_WORDS: tuple[WakeWord, ...] = ("togetherly", "hey_jarvis", "okay_nabu", "alexa", "hey_mycroft", "off")
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Settings(BaseModel):
@@ -54,6 +57,18 @@ class Settings(BaseModel):
     """How the name works was said once, at the first start with a wake word."""
     evening_steps: list[EveningStep] = Field(default_factory=lambda: list(EVENING_STEPS), min_length=1)
     """The bedside evening ritual's steps, in the order they run (leave one out to drop it)."""
+    quiet_hours: str = Field(default="23:00-07:00", pattern=HOURS_PATTERN)
+    """Nothing unprompted then (offers, reminders, spoken problems), replies at night volume, softer chimes;
+    "" for none."""
+    night_volume: float = Field(default=0.5, ge=0.1, le=1.0)
+    """The voice's loudness in quiet hours, as a share of `volume`; chimes are softened alike."""
+    quiet_until: datetime | None = None
+    """"Be quiet for tonight", "good night, Togetherly": nothing unprompted before this moment."""
+    ritual_time: str | None = Field(default=None, pattern=CLOCK_PATTERN)
+    """"Remind us to check in at nine" (21:00): the check-in is offered once then, on `ritual_days`."""
+    ritual_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    ritual_offered_on: date | None = None
+    """The evening the check-in was last offered: never twice, even after a restart."""
 
     @model_validator(mode="before")
     @classmethod
@@ -79,7 +94,9 @@ class Settings(BaseModel):
         return (self.partner_one, self.partner_two)
 
 
-_FIELD_NAMES = {"partner_one": "the first partner's name", "partner_two": "the second partner's name"}
+_FIELD_NAMES = {"partner_one": "the first partner's name", "partner_two": "the second partner's name",
+                "ritual_time": "the ritual time", "quiet_hours": "the quiet hours"}
+_FORMATS = {"ritual_time": "a time of day like 21:00", "quiet_hours": "two times like 23:00-07:00"}
 
 
 def with_updates(settings: Settings, updates: Mapping[str, object]) -> Settings:
@@ -91,7 +108,9 @@ def with_updates(settings: Settings, updates: Mapping[str, object]) -> Settings:
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "a setting"
             what = _FIELD_NAMES.get(field, field)
-            if error["type"] == "string_too_long":
+            if error["type"] == "string_pattern_mismatch" and field in _FORMATS:
+                problems.append(f"{what} must be {_FORMATS[field]}")
+            elif error["type"] == "string_too_long":
                 problems.append(f"{what} can be at most {error['ctx']['max_length']} characters")
             else:
                 problems.append(f"{what}: {error['msg'].removeprefix('Value error, ')}")

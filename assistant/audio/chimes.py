@@ -86,4 +86,12 @@ def chime(name: str) -> tuple[npt.NDArray[np.int16], int]:
     return _cached(name), RATE
 
 
-__all__ = ["CHIMES", "RATE", "ChimeNote", "chime", "envelope", "render", "sine_note"]
+def softened(name: str, volume: float) -> tuple[npt.NDArray[np.int16], int]:
+    """The named chime at `volume` (0-1) of its loudness: the night's softer chime."""
+    samples, rate = chime(name)
+    if volume >= 1.0:
+        return samples, rate
+    return np.round(samples * max(0.0, volume)).astype(np.int16), rate
+
+
+__all__ = ["CHIMES", "RATE", "ChimeNote", "chime", "envelope", "render", "sine_note", "softened"]

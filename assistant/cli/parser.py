@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default togetherly; off: everything said may be a request)")
     setup.add_argument("--follow-up-seconds", type=float, metavar="S",
                        help="after an exchange or a ritual, commands need no name for this long (default 20)")
+    setup.add_argument("--ritual-time", metavar="HH:MM",
+                       help="offer the check-in once at this time each evening, e.g. 21:00 ('off': never)")
+    setup.add_argument("--quiet-hours", metavar="HH:MM-HH:MM",
+                       help="nothing unprompted, a softer voice and chimes (default 23:00-07:00; 'off': none)")
+    setup.add_argument("--night-volume", type=float, metavar="X",
+                       help="the voice's loudness in quiet hours, as a share of the volume (default 0.5)")
 
     notes = sub.add_parser("notes", parents=[common], help="list, export or forget saved notes",
                            description="List what Togetherly has saved (optionally filtered), export it to\n"
@@ -276,7 +282,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return setup(args.data_dir, args.partner_one, args.partner_two, args.engine, voice=args.voice,
                      speaking_rate=args.speaking_rate, volume=args.volume, wake_word=args.wake_word,
-                     follow_up_seconds=args.follow_up_seconds,
+                     follow_up_seconds=args.follow_up_seconds, ritual_time=args.ritual_time,
+                     quiet_hours=args.quiet_hours, night_volume=args.night_volume,
                      whisper_model=args.whisper_model, models_dir=args.models_dir)
     if args.command == "notes":
         from assistant.cli.notes import notes  # noqa: PLC0415

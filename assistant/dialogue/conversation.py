@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime, time
 from typing import Literal
 
 from assistant.clock import Clock
@@ -25,6 +26,7 @@ from assistant.dialogue.utterance import Utterance, nothing_meant
 from assistant.errors import TogetherlyError
 from assistant.hearing.requests import SILENCE, Heard, Listener, ListenMode, ListenRequest, command_request
 from assistant.notes.store import NotesStore
+from assistant.quiet_hours import QuietHours, quiet_until_morning
 from assistant.understanding.matcher import IntentMatcher, Match
 from assistant.understanding.wake import WakePhrase
 from assistant.voice.speaker import Speaker
@@ -95,7 +97,11 @@ class Conversation:
     """"goodbye" ended a ritual of an always-on session: the conversation is over, the program goes on."""
     notes: NotesDoor = field(init=False)
     """What flows read and save (`assistant.dialogue.notes_door`)."""
+    held_back: list[str] = field(default_factory=list)
+    """Problems found while keeping quiet (response keys): said at the next addressed exchange."""
     _listening: bool = False
+    _night_voice: bool | None = None
+    """Whether the voice is tuned for quiet hours (None: not tuned yet)."""
 
     def __post_init__(self) -> None:
         self.notes = NotesDoor(self.store, self.say)
@@ -157,6 +163,59 @@ class Conversation:
     def close_follow_up(self) -> None:
         self.follow_up_until = self.clock.monotonic()
 
+    def monotonic_at(self, moment: datetime) -> float:
+        """The monotonic time (ctx.clock) at which the wall clock shows `moment`, for a listen's deadline."""
+        return self.clock.monotonic() + (moment - self.clock.now()).total_seconds()
+
+    # -- keeping quiet ------------------------------------------------------------------------------
+    def in_quiet_hours(self) -> bool:
+        hours = QuietHours.parse(self.settings.quiet_hours)
+        return hours is not None and hours.holds(self.clock.now())
+
+    def keeps_quiet(self) -> bool:
+        """Nothing unprompted now: quiet hours, or "be quiet for tonight" until its morning."""
+        until = self.settings.quiet_until
+        return self.in_quiet_hours() or (until is not None and self.clock.now() < until)
+
+    def tell(self, key: str) -> None:
+        """A problem said unprompted (a recognizer that could not load, a notes file set aside): said now, or,
+        while keeping quiet, logged and said at the next addressed exchange."""
+        if self.keeps_quiet():
+            log.info("keeping quiet: %s is said when next addressed", key)
+            self.held_back.append(key)
+        else:
+            self.say(key)
+
+    def keep_quiet_tonight(self) -> datetime:
+        """"Be quiet for tonight", "good night, Togetherly": nothing unprompted until the morning (kept in
+        config.yaml, so a restart keeps it too); when that is."""
+        until = quiet_until_morning(self.clock.now(), QuietHours.parse(self.settings.quiet_hours))
+        self.keep_settings(self.settings.model_copy(update={"quiet_until": until}))
+        return until
+
+    def goodbye_heard(self, utterance: Utterance) -> None:
+        """A goodbye that says good night ("good night, Togetherly", "night night") keeps quiet until morning."""
+        if "night" in self.words(utterance.text):
+            self.keep_quiet_tonight()
+
+    def tell_held_back(self) -> None:
+        """What was kept back while quiet, now that the couple has spoken to us."""
+        held, self.held_back = self.held_back, []
+        for key in dict.fromkeys(held):
+            self.say(key)
+
+    def _tune_for_the_hour(self) -> None:
+        """In quiet hours the voice speaks at night volume (a share of the day's); the first line after them at
+        the day's again."""
+        night = self.in_quiet_hours()
+        if night != self._night_voice:
+            self._night_voice = night
+            self._tune_voice()
+
+    def _tune_voice(self) -> None:
+        volume = self.settings.volume * (self.settings.night_volume if self._night_voice else 1.0)
+        self.speaker.tune(self.settings.speaking_rate, volume)
+
     def _listen(self, request: ListenRequest) -> Heard:
         if self.ending is not None:
             raise SessionEnding
@@ -180,6 +239,13 @@ class Conversation:
                                       seconds=self.line("core.seconds", count=rest)))
         return OurWords(self.line("core.minutes", count=minutes) if minutes else self.line("core.seconds", count=rest))
 
+    def time_of_day(self, at: time) -> OurWords:
+        """"9 o'clock", "9:30": a time of day on the twelve-hour clock, as the response files word it."""
+        hour = at.hour % 12 or 12
+        if at.minute == 0:
+            return OurWords(self.line("core.clock_on_the_hour", hour=hour))
+        return OurWords(self.line("core.clock_with_minutes", hour=hour, minute=OurWords(f"{at.minute:02d}")))
+
     def _fixed(self, values: dict[str, object]) -> bool:
         """Only numbers, the partners' names and our own words filled in: a fixed line, which the voice may
         keep as audio. Any other value may be what the couple said (a note, an agreement): never kept."""
@@ -192,28 +258,32 @@ class Conversation:
     def say_at_pace(self, key: str, pace: float, **values: object) -> str:
         """`say`, at `pace` against the couple's own (a breathing cue is slower still)."""
         text = spoken_form(self.line(key, **values))
+        self._tune_for_the_hour()
         self.speaker.say(text, fixed=self._fixed(values), pace=pace)
         return text
 
     def say_each(self, texts: Iterable[str]) -> None:
         """Speak lines that are not in the response files (the couple's own agreements, a question from a
         deck) as they are: never kept as audio, since they may be what the couple said."""
+        self._tune_for_the_hour()
         for text in texts:
             self.speaker.say(text)
 
     def say_every(self, key: str) -> None:
         """Speak every variant of a response line, in order (a list kept in the response file)."""
+        self._tune_for_the_hour()
         for variant in self.responses.all_variants(key):
             self.speaker.say(spoken_form(variant.format(**self._names())), fixed=True)
 
     def chime(self, name: str) -> None:
-        """A soft tone (`assistant.audio.chimes`): a hug's start and end, a break's end."""
-        self.speaker.chime(name)
+        """A soft tone (`assistant.audio.chimes`): a hug's start and end, a break's end; softer in quiet hours."""
+        self._tune_for_the_hour()
+        self.speaker.chime(name, self.settings.night_volume if self._night_voice else 1.0)
 
     def use_voice(self, settings: Settings) -> None:
         """A new speaking rate or volume: the next line already sounds so, and it is kept in config.yaml."""
         self.keep_settings(settings)
-        self.speaker.tune(settings.speaking_rate, settings.volume)
+        self._tune_voice()
 
     def spoken_list(self, items: Sequence[str], joiner: Literal["and", "or"]) -> str:
         """'a, b and c' (or 'a, b or c'), as the response files join a list."""
@@ -287,7 +357,7 @@ class Conversation:
             if woke.status != "wake":
                 return woke
             log.info("wake word heard")
-            self.speaker.chime("listening")
+            self.chime("listening")
             heard = self._listen(command_request(phrases, self.tuning.command_timeout_s))
             rest = self._after_wake_word(wake, heard.text) if heard.status == "speech" else ""
         if heard.status != "speech":
@@ -298,7 +368,7 @@ class Conversation:
         if rest:
             return Heard("speech", rest, heard.confidence, heard.recognize_ms, addressed=True)
         if self.wake_heard_by == "transcript":
-            self.speaker.chime("listening")
+            self.chime("listening")
         after = self._listen(command_request(phrases, self.tuning.command_timeout_s))
         return replace(after, addressed=True) if after.status == "speech" else after
 
@@ -322,6 +392,7 @@ class Conversation:
             raise EndOfInput
         intent = utterance.intent
         if intent == "goodbye":
+            self.goodbye_heard(utterance)
             if self.always_on:  # the ritual stops as on "stop"; Togetherly keeps listening for its name
                 self.said_goodbye = True
                 raise FlowCancelled

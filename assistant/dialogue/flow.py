@@ -16,6 +16,7 @@ from assistant.dialogue.utterance import Utterance
 
 if TYPE_CHECKING:
     from assistant.dialogue.conversation import Conversation
+    from assistant.dialogue.offers import Offer
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ class Flow:
     def on_start(self, ctx: Conversation) -> None:
         """Called once after the welcome, for a flow with something due to say (the quarterly goal
         reminder). It speaks, never listens."""
+
+    def offers(self, ctx: Conversation) -> list[Offer]:
+        """What it would offer unprompted, and when (`assistant.dialogue.offers`): none by default."""
+        return []
 
 
 class FlowRegistry:

@@ -61,13 +61,13 @@ class NotesDoor:
             return None
         return notes
 
-    def tell_set_aside(self, key: str) -> bool:
-        """Say `key` if the store has set a damaged notes file aside since the couple was last told: a
-        couple with a speaker and no screen must hear it, not only the terminal."""
+    def tell_set_aside(self, key: str, say: Callable[[str], object] | None = None) -> bool:
+        """Say `key` (through `say`, if given) if the store has set a damaged notes file aside since the couple
+        was last told: a couple with a speaker and no screen must hear it, not only the terminal."""
         if len(self.store.moved_aside) <= self._aside_told:
             return False
         self._aside_told = len(self.store.moved_aside)
-        self.say(key)
+        (say or self.say)(key)
         return True
 
     def save_note(self, note: Note) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assistant.dialogue.conversation import Conversation, EndOfInput, FlowCancelled, SessionEnding
 from assistant.dialogue.flow import Flow, FlowRegistry
 from assistant.dialogue.flows.names import NamesFlow, named
+from assistant.dialogue.offers import Offer
 from assistant.dialogue.policy import confirmation_key
 from assistant.dialogue.utterance import Utterance
 
@@ -44,21 +45,29 @@ class Assistant:
         ctx = self.ctx
         first = self._first_evening()
         for key in self.notices:
-            ctx.say(key)
-        if ctx.always_on and not ctx.settings.wake_told:  # how the name works, once, in one breath
+            ctx.tell(key)
+        quiet = ctx.always_on and ctx.keeps_quiet()  # started in the night (at boot): nothing unprompted
+        if ctx.always_on and not ctx.settings.wake_told and not quiet:  # how the name works, once, in one breath
             ctx.say("core.wake_hint", seconds=round(ctx.settings.follow_up_seconds))
             ctx.keep_settings(ctx.settings.model_copy(update={"wake_told": True}))
-        for flow in self.flows.flows:
-            flow.on_start(ctx)  # a reminder that is due
-        ctx.notes.tell_set_aside("notes.set_aside")  # found damaged by a start-up reminder
+        if not ctx.keeps_quiet():
+            for flow in self.flows.flows:
+                flow.on_start(ctx)  # a reminder that is due
+        ctx.notes.tell_set_aside("notes.set_aside", ctx.tell)  # found damaged by a start-up reminder
         ctx.open_follow_up()
         if first is not None and not self._act_on(first):
             return 0
         while True:
-            heard = ctx.hear_command(self.idle_intents(), None, idle=True)
+            offer = self.next_offer()
+            deadline = ctx.monotonic_at(offer.due) if offer is not None else None
+            heard = ctx.hear_command(self.idle_intents(), None, deadline, idle=True)
             if heard.status == "end":
                 ctx.say("core.goodbye")
                 return 0
+            if heard.status == "deadline":
+                if offer is not None and not self.make(offer):
+                    return 0
+                continue
             if heard.status == "silence":
                 continue
             if heard.intent is None and ctx.always_on and not heard.heard.addressed:
@@ -74,7 +83,8 @@ class Assistant:
         names ("start our check-in") is returned, to be acted on straight away."""
         ctx = self.ctx
         if named(ctx.settings):
-            ctx.say("core.welcome")
+            if not (ctx.always_on and ctx.keeps_quiet()):  # no greeting at a start in the night
+                ctx.say("core.welcome")
             return None
         try:
             return NamesFlow().ask(ctx, "core.ask_names", tuple(self.idle_intents()))
@@ -91,7 +101,9 @@ class Assistant:
         if intent is None:
             self.didnt_catch(utterance)
             return True
+        ctx.tell_held_back()  # spoken to: what was kept back in the night is said now
         if intent == "goodbye":
+            ctx.goodbye_heard(utterance)
             ctx.say("core.goodbye")
             if ctx.always_on:  # a conversation ends; Togetherly keeps listening for its name
                 ctx.close_follow_up()
@@ -107,11 +119,42 @@ class Assistant:
             return True
         return self._run_ritual(flow, utterance)
 
-    def _run_ritual(self, flow: Flow, trigger: Utterance) -> bool:
+    def next_offer(self) -> Offer | None:
+        """The soonest of what the flows would offer unprompted."""
+        offers = [offer for flow in self.flows.flows for offer in flow.offers(self.ctx)]
+        return min(offers, key=lambda offer: offer.due) if offers else None
+
+    def make(self, offer: Offer) -> bool:
+        """Ask an offer once, softly; silence means no. False once the session should end."""
+        ctx = self.ctx
+        offer.mark(ctx)  # before it is said: a restart never asks again
+        if offer.missed(ctx.clock.now()) or ctx.keeps_quiet():
+            log.info("offer of %s not made: %s", offer.flow, "keeping quiet" if ctx.keeps_quiet() else "missed")
+            return True
+        flow = self.flows.named(offer.flow)
+        if flow is None:
+            return True
+        log.info("offering %s", offer.flow)
+        ctx.say(offer.key, **offer.values)
+        heard = ctx.hear_command(["yes", "no", *self.idle_intents()], ctx.tuning.command_timeout_s)
+        if heard.status == "end":
+            raise EndOfInput
+        if heard.intent == "yes":
+            ctx.open_follow_up()
+            return self._run_ritual(flow, None)
+        if heard.intent == "no":
+            ctx.say("core.offer_declined")
+            return True
+        if heard.intent is not None:
+            return self._act_on(heard)
+        log.info("offer of %s: no answer, taken as no", offer.flow)  # silence means no: nothing more is said
+        return True
+
+    def _run_ritual(self, flow: Flow, trigger: Utterance | None) -> bool:
         ctx = self.ctx
         log.info("starting flow %s", flow.name)
         try:
-            if not self.confirm_if_unsure(trigger):  # "Did you want to take a break?"
+            if trigger is not None and not self.confirm_if_unsure(trigger):  # "Did you want to take a break?"
                 return True
             flow.run(ctx, trigger)
         except SessionEnding:

@@ -37,8 +37,9 @@ class Speaker(Protocol):
     def tune(self, speaking_rate: float, volume: float) -> None:
         """The couple asked for another pace or loudness ("speak slower", "louder")."""
 
-    def chime(self, name: str) -> None:
-        """Play one of the named chimes in `assistant.audio.chimes` (shown as a line where there is no sound)."""
+    def chime(self, name: str, volume: float = 1.0) -> None:
+        """Play one of the named chimes in `assistant.audio.chimes` (shown as a line where there is no sound),
+        at `volume` of its own loudness (softer in quiet hours)."""
 
 
 class PrintSpeaker:
@@ -52,8 +53,9 @@ class PrintSpeaker:
     def tune(self, speaking_rate: float, volume: float) -> None:
         pass  # printed words have no pace
 
-    def chime(self, name: str) -> None:
-        print(f"{self._prefix}(chime: {name.replace('_', ' ')})", file=self._stream, flush=True)
+    def chime(self, name: str, volume: float = 1.0) -> None:
+        soft = "soft " if volume < 1.0 else ""
+        print(f"{self._prefix}({soft}chime: {name.replace('_', ' ')})", file=self._stream, flush=True)
 
 
 class VoiceSpeaker:
@@ -175,10 +177,10 @@ class VoiceSpeaker:
         else:
             self._recovered()
 
-    def chime(self, name: str) -> None:
+    def chime(self, name: str, volume: float = 1.0) -> None:
         """The chime goes through the same sink as speech, so it can be stopped or saved the same way."""
         if not self._failed:
-            self._play(lambda: chimes.chime(name))
+            self._play(lambda: chimes.softened(name, volume))
 
     def _play(self, render: Callable[[], tuple[npt.NDArray[np.int16], int]]) -> None:
         try:
@@ -222,6 +224,6 @@ class MultiSpeaker:
         for speaker in self.speakers:
             speaker.tune(speaking_rate, volume)
 
-    def chime(self, name: str) -> None:
+    def chime(self, name: str, volume: float = 1.0) -> None:
         for speaker in self.speakers:
-            speaker.chime(name)
+            speaker.chime(name, volume)

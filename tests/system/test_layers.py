@@ -11,7 +11,7 @@ import assistant
 
 PACKAGE = Path(assistant.__file__).parent
 LAYERS = {
-    "__init__": 0, "errors": 0, "clock": 0, "words": 0,
+    "__init__": 0, "errors": 0, "clock": 0, "words": 0, "quiet_hours": 0,
     "paths": 1, "private_files": 1, "downloads": 1,
     "data_files": 2, "checked_files": 2,
     "config": 3,
@@ -27,7 +27,7 @@ LAYERS = {
 """Each top-level module or folder of `assistant`, by height: a layer imports only from lower ones (and
 from itself)."""
 DIALOGUE = {"conversation": 0, "notes_door": 0, "spoken_text": 0, "policy": 0, "responses": 0, "timer": 0,
-            "decks": 0, "utterance": 0, "answers": 0, "flow": 1, "flows": 2, "runner": 3, "states": 4}
+            "decks": 0, "utterance": 0, "answers": 0, "offers": 0, "flow": 1, "flows": 2, "runner": 3, "states": 4}
 """Inside the dialogue layer: the conversation (and what it uses) below what a flow is, that below the flows,
 the flows below the loop that runs them and the table of what each state listens for."""
 
