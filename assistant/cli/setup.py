@@ -36,11 +36,10 @@ def setup(data_dir: Path | None, one: str | None, two: str | None, engine: str |
         names = iter(piped)
         one = one if one is not None else next(names, "") or None
         two = two if two is not None else next(names, "") or None
-    updates: dict[str, object] = {k: v for k, v in (("partner_one", one), ("partner_two", two), ("engine", engine), ("voice", voice),
-                                 ("speaking_rate", speaking_rate), ("volume", volume), ("wake_word", wake_word),
-                                 ("follow_up_seconds", follow_up_seconds), ("whisper_model", whisper_model),
-                                 ("night_volume", night_volume))
-               if v is not None and v != ""}
+    given = (("partner_one", one), ("partner_two", two), ("engine", engine), ("voice", voice),
+             ("speaking_rate", speaking_rate), ("volume", volume), ("wake_word", wake_word),
+             ("follow_up_seconds", follow_up_seconds), ("whisper_model", whisper_model), ("night_volume", night_volume))
+    updates: dict[str, object] = {k: v for k, v in given if v is not None and v != ""}
     if ritual_time is not None:  # "off" clears it; a new time is first offered at its next evening
         updates |= {"ritual_time": None if ritual_time == "off" else ritual_time, "ritual_offered_on": None}
     if quiet_hours is not None:

@@ -169,8 +169,12 @@ class Conversation:
 
     # -- keeping quiet ------------------------------------------------------------------------------
     def in_quiet_hours(self) -> bool:
+        return self.quiet_at(self.clock.now())
+
+    def quiet_at(self, moment: datetime) -> bool:
+        """Whether `moment` falls in the couple's quiet hours (to plan an offer outside them)."""
         hours = QuietHours.parse(self.settings.quiet_hours)
-        return hours is not None and hours.holds(self.clock.now())
+        return hours is not None and hours.holds(moment)
 
     def keeps_quiet(self) -> bool:
         """Nothing unprompted now: quiet hours, or "be quiet for tonight" until its morning."""
@@ -445,6 +449,14 @@ class Conversation:
         utterance = Utterance(addressed, self.matcher.match_heard(addressed.text, addressed.alternatives, allowed))
         log.info("heard in private: intent=%s", utterance.intent)  # never the words
         return utterance
+
+    def ask_once(self, key: str, intents: Sequence[str], **values: object) -> str | None:
+        """Ask something that needs no answer, listening once: the intent heard among `intents`, or None for
+        silence or anything else (no reprompt: silence is an answer too). Stop and goodbye work as ever."""
+        self.say(key, **values)
+        heard = self.hear_command([*FLOW_COMMANDS, *ENDING_COMMANDS, *intents], self.tuning.command_timeout_s)
+        intent = self.heed(heard)
+        return intent if intent in intents else None
 
     def ask_answer(self, key: str, skippable: bool = True, **values: object) -> str | None:
         """Ask an open question; the answer's text, or None when skipped."""

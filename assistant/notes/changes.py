@@ -159,8 +159,32 @@ class ClearAgreements(_Change):
         notes.rituals.agreements.clear()
 
 
+class ParkedOffered(_Change):
+    """Coming back to a parked topic was offered: never again."""
+
+    op: Literal["parked_offered"] = "parked_offered"
+    note_id: str
+    noun: ClassVar[str] = "offer to come back"
+
+    def apply(self, notes: NotesFile) -> None:
+        for note in notes.notes:
+            if note.kind == "parked" and note.id == self.note_id:
+                note.offered = True
+
+
+class ClearParked(_Change):
+    """"We sorted it": the parked topic, and its words, are gone."""
+
+    op: Literal["clear_parked"] = "clear_parked"
+    note_id: str
+    noun: ClassVar[str] = "clearing of a parked topic"
+
+    def apply(self, notes: NotesFile) -> None:
+        notes.notes = [note for note in notes.notes if note.id != self.note_id]
+
+
 Change = Annotated[
     AddNote | AddGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak | RecordDateNight
-    | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements,
+    | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements | ParkedOffered | ClearParked,
     Field(discriminator="op"),
 ]

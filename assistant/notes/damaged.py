@@ -15,13 +15,12 @@ from pydantic import BaseModel
 
 from assistant.notes.kinds import KINDS, private_words
 from assistant.notes.models import (
-    AnswerNote,
-    AppreciationNote,
-    CheckInNote,
-    FreeNote,
+    NOTE_MODELS,
+    BreakRecord,
     Goal,
     NotesFile,
     PartnerCheckIn,
+    PartnerWords,
     RitualLog,
 )
 from assistant.notes.query import EntryFilter, Selection
@@ -38,8 +37,8 @@ LOOSE_MIN = 4
 def _vocabulary() -> frozenset[str]:
     """The names and fixed values the notes file is written with: a forgotten word found inside one
     of these is part of the file's structure, not of a note, and is removed only as a whole string."""
-    models: list[type[BaseModel]] = [NotesFile, RitualLog, CheckInNote, FreeNote, AnswerNote, AppreciationNote,
-                                     Goal, PartnerCheckIn]
+    models: list[type[BaseModel]] = [NotesFile, RitualLog, BreakRecord, *NOTE_MODELS, Goal, PartnerCheckIn,
+                                     PartnerWords]
     words = {name for model in models for name in model.model_fields}
     words |= {"hugs", "breaks", "date_nights", "at", "seconds", "completed", "label", "planned_minutes",
               "actual_minutes", "ended", "time_up", "ready_early", "stopped", "planner", "hug", "kiss",

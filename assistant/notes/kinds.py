@@ -34,6 +34,7 @@ ENTRY_KINDS = (
     EntryKind("note", "note", "notes", ("text",)),
     EntryKind("answer", "saved answer", "saved answers", ("text",)),
     EntryKind("appreciation", "appreciation", "appreciations", ("text",)),
+    EntryKind("parked", "parked topic", "parked topics", ("partners.text",)),
     EntryKind("goal", "goal", "goals", ("text",)),
 )
 BY_KIND = {k.kind: k for k in ENTRY_KINDS}
@@ -92,6 +93,8 @@ def listed_note(note: Note) -> str:
         return "\n".join(lines)
     if note.kind == "answer":
         return f"{head}  [{note.id}]\n    Q: {shown(note.question)}\n    A: {shown(note.text)}"
+    if note.kind == "parked":
+        return "\n".join([f"{head}  [{note.id}]", *(f"    {shown(p.partner)}: {shown(p.text)}" for p in note.partners)])
     who = f"{shown(note.partner)}: " if note.partner else ""
     return f"{head}  [{note.id}]\n    {who}{shown(note.text)}"
 
@@ -113,6 +116,8 @@ def markdown_note(note: Note) -> list[str]:
         return lines
     if note.kind == "answer":
         lines += [f"> {note.question}", ""]
+    if note.kind == "parked":
+        return [*lines, *(f"- **{p.partner}**: {p.text}" for p in note.partners)]
     who = f"{note.partner}: " if note.partner else ""
     return [*lines, f"{who}{note.text}"]
 
@@ -136,6 +141,10 @@ def spoken_note(note: Note, day: str) -> Iterator[tuple[str, dict[str, str]]]:
         yield "notes.free_note", {"day": day, "text": _spoken_text(note.text)}
     elif note.kind == "answer":
         yield "notes.answer", {"day": day, "question": note.question, "text": _spoken_text(note.text)}
+    elif note.kind == "parked":
+        yield "notes.parked_intro", {"day": day}
+        for words in note.partners:
+            yield "notes.parked_words", {"name": words.partner, "text": _spoken_text(words.text)}
     else:
         yield "notes.appreciation", {"day": day, "name": note.partner, "text": _spoken_text(note.text)}
 

@@ -2,7 +2,8 @@
 
 Version history: 1 held only check-ins in `notes`; 2 added the other note kinds and the `rituals`
 section (hug and break records, question-game memory, date-night turns, agreements); 3 added
-`saved_changes`, the ids of changes kept after a failed save and saved since (assistant/notes/changes.py).
+`saved_changes`, the ids of changes kept after a failed save and saved since (assistant/notes/changes.py);
+4 added stress talks and the "may be misheard" mark; 5 added topics parked after a calm-down break.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SAVED_CHANGES_KEPT = 500
 """How many ids `NotesFile.saved_changes` keeps (the latest): far more than are ever kept at once."""
 
@@ -83,9 +84,29 @@ class AppreciationNote(_Strict):
     unsure: bool = False
 
 
-NOTE_MODELS = (CheckInNote, FreeNote, AnswerNote, AppreciationNote)
+class PartnerWords(_Strict):
+    partner: str
+    text: str
+
+
+class ParkedNote(_Strict):
+    """A topic a calm-down break left unresolved, parked to come back to: one sentence from each partner who
+    wanted to keep one. Cleared ("we sorted it") by removing it."""
+
+    kind: Literal["parked"] = "parked"
+    id: str = Field(default_factory=new_id)
+    created_at: datetime
+    partners: list[PartnerWords]
+    come_back_at: datetime | None = None
+    """When the couple said they would come back together."""
+    offered: bool = False
+    """Coming back to it was offered once (never again)."""
+    unsure: bool = False
+
+
+NOTE_MODELS = (CheckInNote, FreeNote, AnswerNote, AppreciationNote, ParkedNote)
 """One model per kind of note (`assistant.notes.kinds` names and renders each)."""
-Note = Annotated[CheckInNote | FreeNote | AnswerNote | AppreciationNote, Field(discriminator="kind")]
+Note = Annotated[CheckInNote | FreeNote | AnswerNote | AppreciationNote | ParkedNote, Field(discriminator="kind")]
 
 
 class Goal(_Strict):
@@ -112,6 +133,8 @@ class BreakRecord(_Strict):
     planned_minutes: float
     actual_minutes: float
     ended: Literal["time_up", "ready_early", "stopped"]
+    come_back_at: datetime | None = None
+    """When the couple said they would come back together."""
 
 
 class DateNightRecord(_Strict):
@@ -165,7 +188,9 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     if version == 2:
         data, version = {**data, "schema_version": 3, "saved_changes": []}, 3
     if version == 3:  # stress talks and the "may be misheard" mark: both have defaults
-        data = {**data, "schema_version": 4}
+        data, version = {**data, "schema_version": 4}, 4
+    if version == 4:  # parked topics: a new kind of note
+        data = {**data, "schema_version": 5}
     return data
 
 

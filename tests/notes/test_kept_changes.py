@@ -253,7 +253,7 @@ def test_a_version_2_file_is_upgraded_with_a_backup(tmp_path: Path) -> None:
     reports: list[str] = []
     store = NotesStore.in_dir(tmp_path, reports.append)
     upgraded = store.load()
-    assert upgraded.schema_version == SCHEMA_VERSION == 4 and upgraded.saved_changes == []
+    assert upgraded.schema_version == SCHEMA_VERSION == 5 and upgraded.saved_changes == []
     assert [g.text for g in upgraded.goals] == [GOAL] and upgraded.rituals.hugs == [hug(1)]
     assert json.loads((tmp_path / "notes.json.v2.bak").read_text()) == v2
     assert reports == ["The notes file was upgraded from version 2; the original is kept as notes.json.v2.bak."]

@@ -74,7 +74,8 @@ def test_nothing_said_during_a_break_is_stored(tmp_path: Path) -> None:
     assert not any(line.startswith("Sorry") for line in s.lines), "talk between them gets no reply"
     stored = s.store.path.read_text()
     assert "never listen" not in stored and "heated" not in stored
-    assert set(json.loads(stored)["rituals"]["breaks"][0]) == {"at", "planned_minutes", "actual_minutes", "ended"}
+    assert set(json.loads(stored)["rituals"]["breaks"][0]) == {"at", "planned_minutes", "actual_minutes", "ended",
+                                                               "come_back_at"}, "times, never words"
 
 
 @pytest.mark.parametrize("said", ["time out", "I need a break", "this is getting heated", "can we take a break"])
