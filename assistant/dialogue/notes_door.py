@@ -7,9 +7,11 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.errors import NotesError
-from assistant.notes.changes import AddNote, Change
+from assistant.errors import NotesError, TogetherlyError
+from assistant.notes.changes import AddGoal, AddNote, Change
+from assistant.notes.forgetting import plan_forget
 from assistant.notes.models import Note, NotesFile
+from assistant.notes.query import EntryFilter
 from assistant.notes.store import ChangeKept, NotesStore
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,8 @@ class NotesDoor:
         self.say = say
         """Speaks a response line (the conversation's `say`)."""
         self._aside_told = 0
+        self.last_saved: str | None = None
+        """The id of the entry (note or goal) last saved in this conversation: "forget what we just said"."""
 
     @property
     def data_dir(self) -> Path:
@@ -84,8 +88,27 @@ class NotesDoor:
             log.error("could not save a %s: %s", change.noun, exc)  # names the file, never the content
             self.say(_save_failed_line(exc))
             return None
+        if isinstance(change, AddNote):
+            self.last_saved = change.note.id
+        elif isinstance(change, AddGoal):
+            self.last_saved = change.goal.id
         self.tell_set_aside("notes.set_aside_saved")
         return saved
+
+    def forget(self, ids: list[str] | None) -> bool:
+        """Forget entries by id (None: everything) everywhere they are kept, as `togetherly notes --forget`
+        does; False, said, when it could not be done."""
+        try:
+            plan = plan_forget(self.store, EntryFilter(), ids or [])
+            done = plan.carry_out() if not plan.empty else []
+        except (NotesError, TogetherlyError, OSError) as exc:
+            log.error("could not forget: %s", exc)  # names the file, never the content
+            self.say("core.forget_failed")
+            return False
+        log.info("forgot by voice: %d steps", len(done))  # never the words
+        if ids is not None and self.last_saved in ids:
+            self.last_saved = None
+        return True
 
 
 def _save_failed_line(exc: NotesError) -> str:
