@@ -159,6 +159,20 @@ class ClearAgreements(_Change):
         notes.rituals.agreements.clear()
 
 
+class ClosenessAsked(_Change):
+    """How far the thirty-six questions have come (0 after starting over), and when they were finished."""
+
+    op: Literal["closeness"] = "closeness"
+    asked: int
+    finished_at: datetime | None = None
+    noun: ClassVar[str] = "place in the thirty-six questions"
+
+    def apply(self, notes: NotesFile) -> None:
+        notes.rituals.closeness_asked = self.asked
+        if self.finished_at is not None:
+            notes.rituals.closeness_finished.append(self.finished_at)
+
+
 class ParkedOffered(_Change):
     """Coming back to a parked topic was offered: never again."""
 
@@ -185,6 +199,7 @@ class ClearParked(_Change):
 
 Change = Annotated[
     AddNote | AddGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak | RecordDateNight
-    | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements | ParkedOffered | ClearParked,
+    | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements | ParkedOffered | ClearParked
+    | ClosenessAsked,
     Field(discriminator="op"),
 ]
