@@ -18,7 +18,7 @@ IDLE = [*default_flows().triggers(), *SESSION_COMMANDS]
 
 
 def understood(heard: list[tuple[str, str]]) -> float:
-    from assistant.app import language_matcher  # noqa: PLC0415
+    from assistant.app import language_matcher
 
     matcher = language_matcher()
     assert matcher.classifier is not None  # trained: paraphrases are judged too
@@ -40,9 +40,9 @@ def test_typed_they_are_understood_at_least_95_percent() -> None:
 @pytest.mark.slow
 @pytest.mark.audio
 def test_spoken_by_piper_they_are_understood_at_least_90_percent(tmp_path: Path) -> None:
-    from assistant.hearing.engines.whisper_engine import WhisperRecognizer  # noqa: PLC0415
-    from assistant.audio.samples import read_wav  # noqa: PLC0415
-    from tests.support.speech_fixtures import synthesize_piper, with_silence  # noqa: PLC0415
+    from assistant.audio.samples import read_wav
+    from assistant.hearing.engines.whisper_engine import WhisperRecognizer
+    from tests.support.speech_fixtures import synthesize_piper, with_silence
 
     ear = WhisperRecognizer()
     heard = []
