@@ -10,6 +10,7 @@ for, and nothing they say is kept.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass
 
@@ -69,10 +70,8 @@ class ClosenessFlow(Flow):
             else:
                 ctx.say("closeness.explain_short")
             place = [asked]
-            try:
+            with contextlib.suppress(FlowCancelled):  # "stop" (or goodbye): the place is kept, as for "enough"
                 self.ask_from(ctx, place)
-            except FlowCancelled:  # "stop" (or goodbye): the place is kept, as for "that's enough"
-                pass
             asked = place[0]
             ctx.notes.save_quietly(ClosenessAsked(asked=asked))
             if asked < len(questions()):
