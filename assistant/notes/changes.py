@@ -159,6 +159,15 @@ class ClearAgreements(_Change):
         notes.rituals.agreements.clear()
 
 
+class RecordWeeklyMeeting(_Change):
+    op: Literal["weekly_meeting"] = "weekly_meeting"
+    at: datetime
+    noun: ClassVar[str] = "weekly meeting"
+
+    def apply(self, notes: NotesFile) -> None:
+        notes.rituals.weekly_meetings.append(self.at)
+
+
 class ClosenessAsked(_Change):
     """How far the thirty-six questions have come (0 after starting over), and when they were finished."""
 
@@ -200,6 +209,6 @@ class ClearParked(_Change):
 Change = Annotated[
     AddNote | AddGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak | RecordDateNight
     | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements | ParkedOffered | ClearParked
-    | ClosenessAsked,
+    | ClosenessAsked | RecordWeeklyMeeting,
     Field(discriminator="op"),
 ]

@@ -3,8 +3,8 @@
 Version history: 1 held only check-ins in `notes`; 2 added the other note kinds and the `rituals`
 section (hug and break records, question-game memory, date-night turns, agreements); 3 added
 `saved_changes`, the ids of changes kept after a failed save and saved since (assistant/notes/changes.py);
-4 added stress talks and the "may be misheard" mark; 5 added topics parked after a calm-down break and
-the thirty-six questions' place.
+4 added stress talks and the "may be misheard" mark; 5 added topics parked after a calm-down break,
+the thirty-six questions' place and the weekly meetings.
 """
 
 from __future__ import annotations
@@ -164,6 +164,8 @@ class RitualLog(_Strict):
     agreements: list[str] = []
     """The couple's own fair-fighting agreements; empty means the defaults are used."""
     last_goal_reminder: date | None = None
+    weekly_meetings: list[datetime] = []
+    """When the weekly meetings were held (what was said is kept as notes, never here)."""
     closeness_asked: int = 0
     """How many of the thirty-six questions have been asked (where "continue" picks up); no answer is kept."""
     closeness_finished: list[datetime] = []

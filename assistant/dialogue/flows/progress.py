@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.flow import Flow
+from assistant.dialogue.flows.spoken_days import spoken_day
 from assistant.dialogue.utterance import Utterance
 from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, NotesFile
 
@@ -46,6 +47,7 @@ def ritual_days(notes: NotesFile) -> set[date]:
     days |= {local_day(b.at) for b in notes.rituals.breaks}
     days |= {local_day(d.at) for d in notes.rituals.date_nights}
     days |= {local_day(t.at) for t in notes.rituals.stress_talks}
+    days |= {local_day(at) for at in notes.rituals.weekly_meetings}
     return days
 
 
@@ -98,6 +100,8 @@ class ProgressFlow(Flow):
         self._breaks(ctx, report)
         if report.stress_talks:  # said only once there are some: no scolding for what was never tried
             ctx.say("progress.stress_talks", count=report.stress_talks)
+        if notes.rituals.weekly_meetings:
+            ctx.say("progress.weekly_meeting", day=spoken_day(ctx, local_day(max(notes.rituals.weekly_meetings))))
         ctx.say("progress.closing")
 
     @staticmethod
