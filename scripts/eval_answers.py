@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How faithfully free answers are kept: the word error rate of what Whisper writes for a couple's answers.
 
-    .venv/bin/python -m scripts.eval_answers [--voices espeak|flite|piper|all] [--cache DIR]
+    .venv/bin/python -m scripts.eval_answers [--voices espeak|flite|piper|all] [--model tiny.en|base] [--cache DIR]
 
 Renders the answers in tests/support/eval/answers.yaml (highs and lows, notes; written apart from intents/
 and from the commands) with each voice family's three voices in turn, clean and mixed with babble or pink
@@ -21,8 +21,11 @@ import numpy as np
 import yaml
 from rapidfuzz.distance import Levenshtein
 
+from assistant import paths
 from assistant.audio.samples import dithered_silence
+from assistant.hearing.answer_ear import prepare_answer_model
 from assistant.hearing.engines.whisper_engine import WhisperRecognizer
+from assistant.hearing.engines.whisper_model import WhisperModelFiles
 from assistant.understanding.numbers import spell_digits
 from assistant.words import words
 from scripts.eval_understanding import level_name
@@ -59,14 +62,20 @@ def word_errors(recognizer: WhisperRecognizer, renderer: Renderer, answers: list
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--voices", choices=["espeak", "flite", "piper", "all"], default="piper")
+    parser.add_argument("--model", choices=["tiny.en", "base"], default="base",
+                        help="the ear: base hears answers live (assistant/hearing/answer_ear.py), tiny.en commands")
+    parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "togetherly-eval")
     args = parser.parse_args()
     answers = load_answers()
     renderer = Renderer(args.cache)
-    recognizer = WhisperRecognizer()
+    models = paths.models_dir(args.models_dir)
+    if args.model != "tiny.en" and (problem := prepare_answer_model(models)) is not None:
+        parser.error(problem)
+    recognizer = WhisperRecognizer(WhisperModelFiles.installed(args.model, models))
     families = ["espeak", "flite", "piper"] if args.voices == "all" else [args.voices]
     print(f"Free answers: {len(answers)} answers, {sum(len(normalized(a)) for a in answers)} words, "
-          "Whisper tiny.en as live\n")
+          f"Whisper {args.model} as live\n")
     print("| voices | level | word error rate | answers heard word for word |")
     print("|---|---|---|---|")
     for family in families:

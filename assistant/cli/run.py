@@ -20,9 +20,11 @@ from assistant.clock import Clock, ManualClock, SystemClock
 from assistant.config import Settings, load_settings, save_settings, with_updates
 from assistant.dialogue.conversation import Conversation
 from assistant.errors import AudioDeviceError, ConfigError, ModelError
+from assistant.hearing.answer_ear import AnswerEar, answer_ear, prepare_answer_model
 from assistant.hearing.barge_in import BargeInMonitor, barge_in_phrases
 from assistant.hearing.engines import create_recognizer
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.engines.whisper_model import DEFAULT_MODEL
 from assistant.hearing.requests import Listener
 from assistant.hearing.speech_listener import SpeechListener
 from assistant.hearing.text_listener import TextListener
@@ -136,7 +138,9 @@ def _hearing(args: argparse.Namespace, settings: Settings, matcher: IntentMatche
     if chosen.fallback_reason:
         _report(f"{chosen.fallback_reason}; listening with {chosen.label} instead")
         notices.append("core.hearing_fallback")
-    _report(f"listening with {chosen.label}" + (" (WAV files)" if args.wav else " (microphone)"))
+    answers = _answer_ear(settings, chosen.label, paths.models_dir(args.models_dir), notices)
+    _report(f"listening with {chosen.label}" + (" (WAV files)" if args.wav else " (microphone)")
+            + (f"; answers with {answers.label}" if answers is not None else ""))
     barge_in = None
     if not args.wav and not args.save_speech:
         # Spoken aloud into a live microphone: listen for "stop" while speaking (assistant.hearing.barge_in).
@@ -145,7 +149,22 @@ def _hearing(args: argparse.Namespace, settings: Settings, matcher: IntentMatche
         if recognizer.name == "whisper":  # barge-in must stream while we speak: pocketsphinx's small grammar
             streaming = PocketsphinxRecognizer()
         barge_in = BargeInMonitor(source, streaming, barge_in_phrases(spoken))
-    return source, SpeechListener(source, recognizer, clock=clock, barge_in=barge_in, paraphrases=True), barge_in
+    listener = SpeechListener(source, recognizer, clock=clock, barge_in=barge_in, paraphrases=True, answers=answers)
+    return source, listener, barge_in
+
+
+def _answer_ear(settings: Settings, hearing: str, models_dir: Path, notices: list[str]) -> AnswerEar | None:
+    """Whisper base for what the couple keeps, beside Whisper tiny.en for commands (`assistant.hearing.answer_ear`);
+    None where Whisper does not hear, where it hears everything with base already, or where base cannot be
+    used (said once, and tiny.en hears answers)."""
+    if hearing != f"Whisper {DEFAULT_MODEL}" or not settings.better_answers:
+        return None
+    problem = prepare_answer_model(models_dir)
+    if problem is not None:
+        _report(f"{problem}; answers are heard by {hearing}")
+        notices.append("core.answers_fallback")
+        return None
+    return answer_ear(models_dir)
 
 
 WARM_KEYS = ("core.welcome", "core.goodbye", "core.after_flow", "core.didnt_catch_idle", "core.thanks_reply",

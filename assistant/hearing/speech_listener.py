@@ -18,7 +18,8 @@ from assistant.audio.endpointer import (
 from assistant.audio.samples import SAMPLE_RATE, Samples
 from assistant.audio.sources import AudioSource
 from assistant.audio.vad import SpeechDetector, default_detector
-from assistant.clock import Clock, SystemClock
+from assistant.clock import Clock, ManualClock, SystemClock
+from assistant.hearing.answer_ear import AnswerEar
 from assistant.hearing.early_end import EarlyEnd, complete_commands
 from assistant.hearing.recognizer import RecognitionSession, Recognizer
 from assistant.hearing.requests import DEADLINE, END, SILENCE, WOKE, BargeIn, Heard, ListenMode, ListenRequest
@@ -39,8 +40,10 @@ class SpeechListener:
                  barge_in: BargeIn | None = None, paraphrases: bool = False, *,
                  command_endpointing: EndpointerSettings = COMMAND_ENDPOINTING,
                  answer_endpointing: EndpointerSettings = ANSWER_ENDPOINTING,
-                 wake: WakeDetector | None = None) -> None:
+                 wake: WakeDetector | None = None, answers: AnswerEar | None = None) -> None:
         self.source = source
+        self.answers = answers
+        """The ear for free answers (Whisper base), once loaded; until then, and without one, `recognizer`."""
         self.wake = wake
         """Hears the wake word in WAKE requests; None: this listener has none (WAKE waits for nothing)."""
         self._carry: list[Samples] = []
@@ -55,6 +58,9 @@ class SpeechListener:
         """Where a command said over the assistant's speech waits; it is the next thing heard."""
         self.recognizer = recognizer
         self.clock: Clock = clock or SystemClock()
+        self.wait_for_answers = isinstance(self.clock, ManualClock)
+        """WAV files are read faster than they were spoken: the answers' ear is waited for, so a recording is
+        heard the same way every run (a microphone never waits: the fast ear hears meanwhile)."""
         """Deadlines are on this clock: the system clock for a microphone; for WAV files, a ManualClock
         that the source advances by the audio it has played."""
         self._pending = np.zeros(0, dtype=np.int16)
@@ -114,8 +120,8 @@ class SpeechListener:
                 preroll.append(frame)
                 waited += frame.size / SAMPLE_RATE
                 if event is Event.START:
-                    session = self.recognizer.start(request.phrases if command else None,
-                                                    paraphrases=command and self.paraphrases)
+                    session = self._ear(command).start(request.phrases if command else None,
+                                                       paraphrases=command and self.paraphrases)
                     if early is not None:
                         early.start(preroll)
                     for earlier in preroll:
@@ -152,6 +158,13 @@ class SpeechListener:
             if early is not None and early.hear(frame, endpointer.silence_s, session):
                 self._owed = endpointer.silence_frames_left()
                 return self._finish(session, endpointer.speech_s)  # a whole command: the reply starts ~150 ms sooner
+
+    def _ear(self, command: bool) -> Recognizer:
+        """Commands on the fast ear; what the couple keeps on the most accurate one that is loaded."""
+        if self.answers is None or command:
+            return self.recognizer
+        better = self.answers.wait() if self.wait_for_answers else self.answers.ready()
+        return better if better is not None else self.recognizer
 
     def _resume(self, request: ListenRequest) -> None:
         """Where listening starts: right after the wake word, with what was said with it (nothing dropped);

@@ -1,0 +1,54 @@
+"""Two ears, through `togetherly --wav` with the real models: commands on Whisper tiny.en, the check-in's answers
+on Whisper base (put together from its packages at the first start) and saved word for word; with base
+damaged, tiny.en hears the answers and that is said once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.eval_answers import normalized
+from tests.support.speech_fixtures import synthesize_flite, synthesize_piper
+
+pytestmark = [pytest.mark.audio, pytest.mark.slow]
+
+ANSWERS = ["We finally finished painting the spare room.", "I missed the bus and got soaked in the rain.",
+           "My sister called and we talked for an hour.", "We laughed about the dog stealing a sock."]
+"""Past tenses tiny.en writes as presents ("finish", "talk"), kept for years as they were said."""
+
+
+def check_in(tmp_path: Path, models: Path, say: object) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    lines = ["Start our check-in.", *ANSWERS, "Goodbye."]
+    files = [say(text, tmp_path / f"{i}.wav") for i, text in enumerate(lines)]  # type: ignore[operator]
+    data = tmp_path / "data"
+    result = subprocess.run([sys.executable, "-m", "assistant", "--wav", *map(str, files), "--data-dir", str(data),
+                             "--models-dir", str(models), "--partner-one", "Sam", "--partner-two", "Alex",
+                             "--wake-word", "off"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    [note] = json.loads((data / "notes.json").read_text())["notes"]
+    return result, [part[key] for part in note["partners"] for key in ("high", "low")]
+
+
+@pytest.mark.parametrize("voice", [synthesize_piper, synthesize_flite], ids=["piper", "flite"])
+def test_a_spoken_check_in_is_kept_word_for_word(tmp_path: Path, voice: object) -> None:
+    models = tmp_path / "models"
+    result, kept = check_in(tmp_path, models, voice)
+    assert "answers with Whisper base" in result.stderr
+    assert (models / "whisper-base" / "model.bin").stat().st_size == 145_217_607, "put together at the start"
+    exact = sum(normalized(heard) == normalized(said) for heard, said in zip(kept, ANSWERS, strict=True))
+    assert exact >= len(ANSWERS) - 1, kept  # measured: 4/4 or 3/4 ("the sock"), as Piper's draws fall; tiny.en 2/4
+
+
+def test_with_base_damaged_tiny_en_hears_the_answers_and_says_so_once(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    (models / "whisper-base").mkdir(parents=True)
+    for name in ("config.json", "tokenizer.json", "vocabulary.json", "model.bin"):
+        (models / "whisper-base" / name).write_bytes(b"damaged")
+    result, kept = check_in(tmp_path, models, synthesize_piper)
+    assert "answers are heard by Whisper tiny.en" in result.stderr
+    assert result.stdout.count("my sharper ear for your answers isn't working") == 1
+    assert len([text for text in kept if text]) == 4, "every answer is still kept"
