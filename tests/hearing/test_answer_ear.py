@@ -1,6 +1,6 @@
-"""Two ears, through `togetherly --wav` with the real models: commands on Whisper tiny.en, the check-in's answers
-on Whisper base (put together from its packages at the first start) and saved word for word; with base
-damaged, tiny.en hears the answers and that is said once."""
+"""Two ears (`better_answers: true`), through `togetherly --wav` with the real models: commands on Whisper
+tiny.en, the check-in's answers on Whisper base (put together from its packages at the first start) and saved
+word for word; with base damaged, tiny.en hears the answers and that is said once. Off, tiny.en hears all."""
 
 from __future__ import annotations
 
@@ -21,10 +21,13 @@ ANSWERS = ["We finally finished painting the spare room.", "I missed the bus and
 """Past tenses tiny.en writes as presents ("finish", "talk"), kept for years as they were said."""
 
 
-def check_in(tmp_path: Path, models: Path, say: object) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def check_in(tmp_path: Path, models: Path, say: object,
+             better: bool = True) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     lines = ["Start our check-in.", *ANSWERS, "Goodbye."]
     files = [say(text, tmp_path / f"{i}.wav") for i, text in enumerate(lines)]  # type: ignore[operator]
     data = tmp_path / "data"
+    data.mkdir()
+    (data / "config.yaml").write_text(f"better_answers: {str(better).lower()}\n")
     result = subprocess.run([sys.executable, "-m", "assistant", "--wav", *map(str, files), "--data-dir", str(data),
                              "--models-dir", str(models), "--partner-one", "Sam", "--partner-two", "Alex",
                              "--wake-word", "off"], capture_output=True, text=True, timeout=300)
@@ -52,3 +55,10 @@ def test_with_base_damaged_tiny_en_hears_the_answers_and_says_so_once(tmp_path: 
     assert "answers are heard by Whisper tiny.en" in result.stderr
     assert result.stdout.count("my sharper ear for your answers isn't working") == 1
     assert len([text for text in kept if text]) == 4, "every answer is still kept"
+
+
+def test_off_by_default_tiny_en_hears_everything(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    result, kept = check_in(tmp_path, models, synthesize_piper, better=False)
+    assert "answers with" not in result.stderr and not (models / "whisper-base").exists()
+    assert len([text for text in kept if text]) == 4

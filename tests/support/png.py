@@ -38,7 +38,8 @@ def pixels(path: Path) -> npt.NDArray[np.uint8]:
             row = [(a + b) & 0xFF for a, b in zip(line, previous, strict=True)]
         else:
             row = [0] * len(line)
-            for x, value in enumerate(line):
+            for x, byte in enumerate(line):
+                value = byte
                 left = row[x - channels] if x >= channels else 0
                 up = previous[x]
                 if kind == 1:
