@@ -138,7 +138,7 @@ def test_a_chosen_model_not_downloaded_leaves_tiny_en_hearing(tmp_path: Path) ->
     setup = togetherly("setup", "--partner-one", "Sam", "--partner-two", "Alex", "--whisper-model", "base.en",
                        "--data-dir", str(data), "--models-dir", str(models))
     assert setup.returncode == 0, setup.stderr
-    assert "Whisper base.en." in setup.stdout
+    assert "Whisper base.en," in setup.stdout
     assert "Whisper base.en is not downloaded yet: `togetherly models download base.en`" in setup.stdout
     save_settings(data, Settings(partner_one="Sam", partner_two="Alex", names_asked=True, whisper_model="base.en"))
     start = synthesize_flite("what can you do", tmp_path / "what.wav")

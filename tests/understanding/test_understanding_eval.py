@@ -41,10 +41,12 @@ ENGINES = ("whisper", "pocketsphinx")
 # (docs/measurements.md, "Understanding").
 # Each threshold is one sentence from what was measured.
 MIN_ACCURACY = {
-    ("whisper", "espeak", None): 17 / 24, ("whisper", "espeak", 15.0): 18 / 24,
+    ("whisper", "espeak", None): 17 / 24, ("whisper", "espeak", 15.0): 17 / 24,
     ("whisper", "flite", None): 21 / 24, ("whisper", "flite", 15.0): 15 / 24,
     ("pocketsphinx", "espeak", None): 7 / 24, ("pocketsphinx", "espeak", 15.0): 10 / 24,
-    ("pocketsphinx", "flite", None): 18 / 24, ("pocketsphinx", "flite", 15.0): 4 / 24}
+    ("pocketsphinx", "flite", None): 16 / 24, ("pocketsphinx", "flite", 15.0): 4 / 24}
+"""At what was measured, with the new rituals' and reminders' intents among the choices: whisper espeak 15 dB
+fell from 18 to 17 of 24 and pocketsphinx flite clean from 18 to 16 (docs/CHANGELOG.md, 2026-12-07)."""
 MAX_FALSE_ACCEPTS = {
     ("whisper", "espeak", None): 2 / 12, ("whisper", "espeak", 15.0): 3 / 12,
     ("whisper", "flite", None): 3 / 12, ("whisper", "flite", 15.0): 2 / 12,
@@ -106,12 +108,13 @@ def test_out_of_scope_speech_is_rejected(verdicts: dict[Key, list[tuple[Item, st
         f"{accepted}/{len(judged)} accepted"
 
 
-@pytest.mark.parametrize(("mode", "min_right", "max_false"), [("in-state", 0.92, 0.03), ("all", 0.94, 0.06)])
+@pytest.mark.parametrize(("mode", "min_right", "max_false"), [("in-state", 0.91, 0.03), ("all", 0.94, 0.06)])
 def test_typed_paraphrases_of_the_whole_test_split(mode: str, min_right: float, max_false: float) -> None:
     """Typed words (`togetherly --text`) through the fuzzy matcher and the intent classifier (n-grams and
     sentence embeddings), on the whole test split: each sentence judged in the state where it would be said
     (out-of-scope ones in the idle loop, with its higher bar), and with every intent allowed. Measured:
-    in-state 93.5% right and 1/50 out-of-scope accepted; every intent 94.7% and 2/50."""
+    in-state 91.9% right (93.5% before the new rituals' intents) and 1/50 out-of-scope accepted; every intent
+    94.7% and 2/50."""
     intents = IntentSet.load_dir(language_dir())
     matcher = IntentMatcher(intents)
     states = listening_states(intents)
