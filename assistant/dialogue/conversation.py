@@ -100,8 +100,8 @@ class Conversation:
     held_back: list[str] = field(default_factory=list)
     """Problems found while keeping quiet (response keys): said at the next addressed exchange."""
     _listening: bool = False
-    _night_voice: bool | None = None
-    """Whether the voice is tuned for quiet hours (None: not tuned yet)."""
+    _night_voice: bool = False
+    """Whether the voice is tuned for quiet hours (a speaker is built with the day's pace and volume)."""
 
     def __post_init__(self) -> None:
         self.notes = NotesDoor(self.store, self.say)
