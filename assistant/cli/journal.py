@@ -15,7 +15,7 @@ from assistant import paths
 from assistant.cli.output import report as _report
 from assistant.clock import local_day
 from assistant.config import load_settings
-from assistant.dialogue.decks import DeckLibrary, load_library
+from assistant.dialogue.decks import question_depths
 from assistant.errors import NotesError, TogetherlyError
 from assistant.journal.page import render
 from assistant.journal.year import year_of
@@ -39,8 +39,7 @@ def journal(data_dir: Path | None, png: Path | None = None, *, open_it: bool = T
     except NotesError as exc:
         notes = NotesFile()
         problem = f"Your notes file could not be read, so this page is empty for now ({exc})."
-    library, _ = load_library(DeckLibrary.load_dir(paths.language_dir() / "decks"), directory / "decks")
-    depth_of = {q.id: q.depth for deck in library for q in deck.questions}
+    depth_of = question_depths(paths.language_dir() / "decks", directory / "decks")
     year = year_of(notes, local_day(datetime.now().astimezone()), settings.partners, depth_of)
     year.problem = problem
     page = directory / JOURNAL_FILE

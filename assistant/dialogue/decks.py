@@ -219,8 +219,17 @@ def record_asked(asked: dict[str, list[str]], question: Question, library: DeckL
     asked[deck.name] = done
 
 
-def question_texts(shipped_dir: Path, user_dir: Path | None) -> dict[str, str]:
-    """Every question's text by id, the couple's own decks included (a broken one is left out): what a
-    saved favourite's id stands for."""
+def _every_question(shipped_dir: Path, user_dir: Path | None) -> list[Question]:
+    """Every question, the couple's own decks included (a broken one is left out)."""
     library, _ = load_library(DeckLibrary.load_dir(shipped_dir), user_dir)
-    return {q.id: q.spoken for deck in library for q in deck.questions}
+    return [q for deck in library for q in deck.questions]
+
+
+def question_texts(shipped_dir: Path, user_dir: Path | None) -> dict[str, str]:
+    """Every question's text by id: what a saved favourite's id stands for."""
+    return {q.id: q.spoken for q in _every_question(shipped_dir, user_dir)}
+
+
+def question_depths(shipped_dir: Path, user_dir: Path | None) -> dict[str, str]:
+    """Every question's depth by id: how deep the asked questions went (the journal)."""
+    return {q.id: q.depth for q in _every_question(shipped_dir, user_dir)}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
+from assistant.quiet_hours import next_at
 from assistant.understanding.numbers import read_numbers
 
 _TOKEN = re.compile(r"\d+|[a-z]+")
@@ -139,8 +140,4 @@ def next_time(said: SaidTime, now: datetime) -> datetime:
             hours = [said.hour % 12]
         else:
             hours = [said.hour % 12, said.hour % 12 + 12]
-    moments = []
-    for hour in hours:
-        moment = now.replace(hour=hour, minute=said.minute, second=0, microsecond=0)
-        moments.append(moment if moment > now else moment + timedelta(days=1))
-    return min(moments)
+    return min(next_at(now, time(hour, said.minute)) for hour in hours)
