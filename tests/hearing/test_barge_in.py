@@ -1,4 +1,5 @@
-"""Barge-in, echo cancellation and echo guards, for real: the assistant's own pyttsx3 speech leaks into the
+"""Barge-in, echo cancellation and echo guards, for real: the assistant's own system voice (espeak-ng, each line from a
+fresh process so the audio is the same whatever ran before) leaks into the
 "microphone" of a loopback sound card (tests/support/loopback.py) 40 ms late, through a small room's echo, at the
 level of a person's voice; with and without an espeak-ng "stop" from another voice on top; real WebRTC
 AEC3 and real pocketsphinx listen."""
@@ -21,10 +22,9 @@ from assistant.hearing.speech_listener import SpeechListener
 from assistant.paths import language_dir
 from assistant.understanding.intents import IntentSet
 from assistant.voice.speaker import MultiSpeaker, PrintSpeaker, VoiceSpeaker
-from assistant.voice.synthesis import Pyttsx3Synthesizer
 from tests.support.harness import make_session
 from tests.support.loopback import Loopback, peak_level, room_echo, room_with
-from tests.support.speech_fixtures import synthesize
+from tests.support.speech_fixtures import FreshSystemVoice, synthesize
 
 pytestmark = pytest.mark.audio
 
@@ -60,8 +60,8 @@ def recognizer() -> PocketsphinxRecognizer:
 
 
 @pytest.fixture(scope="module")
-def synth() -> Pyttsx3Synthesizer:
-    return Pyttsx3Synthesizer()
+def synth() -> FreshSystemVoice:
+    return FreshSystemVoice()
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_playback_ends_after_the_last_block() -> None:
 
 @pytest.mark.slow
 def test_own_speech_never_barges_in_nor_is_taken_as_an_answer(
-        recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
+        recognizer: PocketsphinxRecognizer, synth: FreshSystemVoice, stop_voice: np.ndarray) -> None:
     # Our voice arrives as loud as a person's: a speaker next to the microphone.
     loop = loopback(room_with(None, 0.0, 120.0), peak_level(stop_voice))
     monitor = BargeInMonitor(loop.source, recognizer, PHRASES)
@@ -107,7 +107,7 @@ def test_own_speech_never_barges_in_nor_is_taken_as_an_answer(
 
 
 def test_echo_cancellation_takes_our_voice_out_and_leaves_theirs(
-        synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
+        synth: FreshSystemVoice, stop_voice: np.ndarray) -> None:
     # Our line, as loud at the microphone as the partner's "stop" said over it 3 s in.
     loop = loopback(room_with(stop_voice, 3.0, 30.0), peak_level(stop_voice))
     samples, rate = synth.synthesize(LONG_LINE)
@@ -135,7 +135,7 @@ def test_echo_cancellation_takes_our_voice_out_and_leaves_theirs(
 
 
 def test_a_stop_said_over_our_loud_speech_stops_it_within_300_ms_and_ends_the_flow(
-        tmp_path: Path, recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer,
+        tmp_path: Path, recognizer: PocketsphinxRecognizer, synth: FreshSystemVoice,
         stop_voice: np.ndarray) -> None:
     # The partner says "stop" once, 3 s into a long line, while our voice reaches the microphone only 6 dB
     # below theirs (the speaker a little closer to the microphone than they are). The benchmark measures
@@ -158,7 +158,7 @@ def test_a_stop_said_over_our_loud_speech_stops_it_within_300_ms_and_ends_the_fl
 
 
 def test_loud_echo_of_lines_naming_commands_is_ignored(
-        recognizer: PocketsphinxRecognizer, synth: Pyttsx3Synthesizer, stop_voice: np.ndarray) -> None:
+        recognizer: PocketsphinxRecognizer, synth: FreshSystemVoice, stop_voice: np.ndarray) -> None:
     # Our voice twice as loud as a person's at the microphone, saying the commands themselves.
     loop = loopback(room_with(None, 0.0, 60.0), 2 * peak_level(stop_voice))
     monitor = BargeInMonitor(loop.source, recognizer, PHRASES)

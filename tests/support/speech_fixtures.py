@@ -9,10 +9,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import wave
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import onnxruntime
 import soxr
 
@@ -20,6 +22,7 @@ from assistant.audio.endpointer import FRAME_SAMPLES
 from assistant.audio.samples import Samples, dithered_silence, read_wav, write_wav
 from assistant.hearing.recognizer import Recognizer, Transcript
 from assistant.voice.piper import PiperSynthesizer
+from assistant.voice.synthesis import SYSTEM_WPM
 
 
 def _speak(program: str, arguments: list[str], text: str, path: Path) -> Path:
@@ -92,3 +95,36 @@ def recognize(recognizer: Recognizer, samples: Samples, phrases: Sequence[str] |
     for i in range(0, samples.size, block):
         session.feed(samples[i:i + block])
     return session.finish()
+
+
+class FreshSystemVoice:
+    """The system voice (espeak-ng, what pyttsx3 drives on Linux, at its default voice and pace) with each line
+    rendered by a new espeak-ng process. In one process espeak-ng's lines depend on what it said before (the
+    same line comes back some 10 ms longer or shorter), so a pyttsx3 voice shared with earlier tests plays
+    other audio than it plays alone; a test whose outcome depends on where our words fall uses this one."""
+
+    name = "system"
+
+    def __init__(self) -> None:
+        self.pace = (1.0, 1.0)
+
+    def tune(self, speaking_rate: float, volume: float) -> None:
+        self.pace = (speaking_rate, volume)
+
+    @property
+    def settings_key(self) -> str:
+        return f"system-fresh|{self.pace[0]:.2f}|{self.pace[1]:.2f}"
+
+    def synthesize(self, text: str) -> tuple[npt.NDArray[np.int16], int]:
+        found = shutil.which("espeak-ng")
+        if found is None:
+            raise RuntimeError("espeak-ng is not installed (apt install espeak-ng); speech tests need it")
+        rate, volume = self.pace
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = Path(tmp) / "line.wav"
+            subprocess.run([found, "-s", str(round(SYSTEM_WPM * rate)), "-a", str(round(100 * volume)),
+                            "-w", str(raw), "--stdin"], input=text.encode("utf-8"), check=True,
+                           capture_output=True)
+            with wave.open(str(raw), "rb") as wav:
+                samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
+                return samples, wav.getframerate()
