@@ -27,6 +27,7 @@ import numpy as np
 
 from assistant.audio.samples import SAMPLE_RATE, Samples
 from assistant.errors import ModelError
+from assistant.hearing.engines.whisper_input import WhisperTokens, log_mel
 from assistant.hearing.engines.whisper_model import WhisperModelFiles
 from assistant.hearing.recognizer import NOTHING_HEARD, Transcript
 from assistant.words import words as split_words
@@ -118,22 +119,20 @@ class WhisperRecognizer:
         try:
             import ctranslate2  # noqa: PLC0415 - native library, load on demand
             import tokenizers  # noqa: PLC0415
-            from faster_whisper.feature_extractor import FeatureExtractor  # noqa: PLC0415
-            from faster_whisper.tokenizer import Tokenizer  # noqa: PLC0415
         except ImportError as exc:
-            raise ModelError("Whisper needs ctranslate2 and faster-whisper: pip install togetherly "
-                             "(or: pip install ctranslate2 faster-whisper)") from exc
+            raise ModelError("Whisper needs ctranslate2 and tokenizers: pip install togetherly "
+                             "(or: pip install ctranslate2 tokenizers)") from exc
         threads = threads or os.cpu_count() or 1
         try:
             self._model = ctranslate2.models.Whisper(str(files.folder), device="cpu", compute_type="int8",
                                                      intra_threads=threads)
             tokenizer = tokenizers.Tokenizer.from_file(str(files.folder / "tokenizer.json"))
+            self._tokens = WhisperTokens.of(tokenizer, self._model.is_multilingual)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"the Whisper model in {files.folder} could not be loaded ({exc}); "
                              f"{files.fix}") from exc
-        self._tokenizer = Tokenizer(tokenizer, self._model.is_multilingual, task="transcribe", language="en")
-        self._features = FeatureExtractor(feature_size=self._model.n_mels)
-        self._prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        self._bands = self._model.n_mels
+        self._prompt = list(self._tokens.prompt)
         self.gate = gate or Gate(files.max_no_speech)
         self.model_name = files.name
         # One decode at a time: a speculative decode and the final one share the model and its threads.
@@ -165,7 +164,7 @@ class WhisperRecognizer:
         if seconds < 0.1:
             return NOTHING_HEARD
         audio = samples.astype(np.float32) / 32768.0
-        mel = self._features(audio)
+        mel = log_mel(audio, self._bands)
         frames = window_frames(seconds)
         mel = mel[:, :frames] if mel.shape[1] >= frames else np.pad(mel, ((0, 0), (0, frames - mel.shape[1])))
         features = ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None], dtype=np.float32))
@@ -176,8 +175,7 @@ class WhisperRecognizer:
                                                max_length=len(self._prompt) + cap, return_scores=True,
                                                return_no_speech_prob=True, suppress_blank=True,
                                                suppress_tokens=[-1])[0]
-        readings = [cut_loops(self._tokenizer.decode([t for t in ids if t < self._tokenizer.eot]).strip())
-                    for ids in result.sequences_ids]
+        readings = [cut_loops(self._tokens.text(ids)) for ids in result.sequences_ids]
         text, tokens = readings[0], result.sequences_ids[0]
         avg_logprob = float(result.scores[0]) if result.scores else -10.0
         no_speech = float(result.no_speech_prob)
