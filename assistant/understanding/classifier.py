@@ -14,13 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from assistant.understanding.fitted import Fitted, fitted_bytes, load_fitted
+from assistant.errors import ModelError
+from assistant.understanding.fitted import REFIT, Fitted, fit_key, fitted_bytes, load_fitted, load_shipped
 from assistant.understanding.intents import IntentSet
 from assistant.understanding.ngrams import char_ngrams, word_ngrams
 
@@ -82,36 +82,45 @@ class WithMeaning:
     """How much nearer an out-of-scope sentence must be than the intent's nearest phrase to veto it."""
 
     def stamp(self) -> str:
-        # scikit-learn's version is part of what was fitted; read without importing it (90 MB with SciPy).
-        return f"weight={self.weight} c={self.c} iterations={self.iterations} sklearn={version('scikit-learn')}"
+        return f"weight={self.weight} c={self.c} iterations={self.iterations}"
 
 
 class IntentClassifier:
     def __init__(self, intents: IntentSet, margin: float | None = None, *,
-                 meaning: SentenceMeaning | None = None, tuned: WithMeaning = WithMeaning()) -> None:
-        """Train on every phrase of `intents` and its out-of-scope sentences (a fraction of a second,
-        given the sentences' embeddings). `meaning`: the embedding stage, or None for n-grams alone;
-        `margin`: default MARGIN alone, `tuned.margin` with embeddings."""
+                 meaning: SentenceMeaning | None = None, tuned: WithMeaning = WithMeaning(),
+                 reuse: bool = True) -> None:
+        """Fitted on every phrase of `intents` and its out-of-scope sentences: the shipped fit when it is of
+        these very sentences and settings, else one cached before, else trained (a fraction of a second, given
+        the sentences' embeddings; scikit-learn is needed then). `meaning`: the embedding stage, or None for
+        n-grams alone (always trained); `margin`: default MARGIN alone, `tuned.margin` with embeddings;
+        `reuse=False`: trained even when a fit exists (scripts/fit_classifier.py).
+        ModelError when training is needed and scikit-learn is not installed."""
         self.tuned = tuned
         self.margin = margin if margin is not None else MARGIN if meaning is None else tuned.margin
         self.meaning = meaning
+        self.fitted_on: str | None = None
+        """With embeddings, the key of what the fit is of (the shipped fit's `fitted_on` when it is that)."""
         texts = [p.text for p in intents.phrases()] + list(intents.out_of_scope)
         labels = [p.intent for p in intents.phrases()] + [NOT_FOR_US] * len(intents.out_of_scope)
         if meaning is not None:
             self._vectors = meaning.vectors(texts)
             self._labels = np.asarray(labels)
+            self.fitted_on = fit_key([meaning.model_identity, tuned.stamp(), *texts, *labels])
             kept = meaning.cache_file([*texts, *labels, tuned.stamp()], "classifier", ".npz")
-            fitted = load_fitted(kept) if kept is not None else None
+            fitted = None if not reuse else \
+                load_shipped(self.fitted_on) or (load_fitted(kept) if kept is not None else None)
             if fitted is not None:  # fitted before on these very sentences: no training, no scikit-learn
-                self._words = _Features(word_ngrams, 0, fitted.words, fitted.words_idf)
-                self._chars = _Features(char_ngrams, self._words.size, fitted.chars, fitted.chars_idf)
-                self._classes: list[str] = fitted.classes
-                self._coef, self._dense_coef, self._intercept = fitted.coef, fitted.dense_coef, fitted.intercept
+                self._use(fitted)
                 return
-        from scipy.sparse import csr_matrix, hstack  # noqa: PLC0415 - heavy; only when training
-        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
-        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-        from sklearn.svm import LinearSVC  # noqa: PLC0415
+        try:
+            from scipy.sparse import csr_matrix, hstack  # noqa: PLC0415 - heavy; only when training
+            from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+            from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+            from sklearn.svm import LinearSVC  # noqa: PLC0415
+        except ImportError as exc:
+            which = "these phrases" if meaning is not None else "phrases without the sentence-embedding model"
+            raise ModelError(f"no fitted intent classifier for {which}, and scikit-learn (needed to fit "
+                             f"one) is not installed; refit: {REFIT}") from exc
 
         words = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True)
         chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)
@@ -126,16 +135,25 @@ class IntentClassifier:
         model.fit(matrix, labels)
         self._words = _Features(word_ngrams, 0, dict(words.vocabulary_), words.idf_)
         self._chars = _Features(char_ngrams, self._words.size, dict(chars.vocabulary_), chars.idf_)
-        self._classes = [str(c) for c in model.classes_]
+        self._classes: list[str] = [str(c) for c in model.classes_]
         coef = np.asarray(model.coef_, dtype=np.float64).T  # features x classes
         sparse_size = self._words.size + self._chars.size
         self._coef = np.ascontiguousarray(coef[:sparse_size])
         self._dense_coef = np.ascontiguousarray(coef[sparse_size:])
         self._intercept = np.asarray(model.intercept_, dtype=np.float64)
         if meaning is not None and kept is not None:
-            meaning.write_cache(kept, fitted_bytes(Fitted(
-                self._words.vocabulary, self._words.idf, self._chars.vocabulary, self._chars.idf, self._classes,
-                self._coef, self._dense_coef, self._intercept)))
+            meaning.write_cache(kept, fitted_bytes(self.fitted()))
+
+    def _use(self, fitted: Fitted) -> None:
+        self._words = _Features(word_ngrams, 0, fitted.words, fitted.words_idf)
+        self._chars = _Features(char_ngrams, self._words.size, fitted.chars, fitted.chars_idf)
+        self._classes = fitted.classes
+        self._coef, self._dense_coef, self._intercept = fitted.coef, fitted.dense_coef, fitted.intercept
+
+    def fitted(self) -> Fitted:
+        """The weights this classifier decides with (to keep on disk)."""
+        return Fitted(self._words.vocabulary, self._words.idf, self._chars.vocabulary, self._chars.idf,
+                      self._classes, self._coef, self._dense_coef, self._intercept)
 
     def scores(self, text: str, vector: npt.NDArray[np.float32] | None = None) -> dict[str, float]:
         """Decision value per class (the out-of-scope class under NOT_FOR_US); `vector`: the text's

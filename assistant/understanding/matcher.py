@@ -4,6 +4,7 @@ phrase spells out; either can reject."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Collection, Sequence
 from concurrent.futures import Future
@@ -12,6 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from assistant.errors import ModelError
 from assistant.understanding.classifier import IntentClassifier
 from assistant.understanding.intents import IntentSet, Phrase, Slots
 from assistant.understanding.numbers import read_numbers, spell_digits
@@ -58,18 +60,20 @@ REWORDED_PROBABILITY = 0.5
 """How sure the classifier must be that a near phrase means another intent to overrule the phrase."""
 EXACT_SCORE = 95.0
 """A phrase matched at least this well was said as it is."""
-_CLASSIFIERS: dict[tuple[object, ...], Future[IntentClassifier]] = {}
+log = logging.getLogger(__name__)
+_CLASSIFIERS: dict[tuple[object, ...], Future[IntentClassifier | None]] = {}
 _TRAINING = threading.Lock()
 
 
-def classifier_for(intents: IntentSet) -> Future[IntentClassifier]:
-    """One classifier per distinct set of phrases in this process, trained on a background thread:
-    importing scikit-learn and fitting take about 1.4 s that start-up need not wait for. The first
-    sentence that needs it waits for what is left; an exact phrase never does."""
+def classifier_for(intents: IntentSet) -> Future[IntentClassifier | None]:
+    """One classifier per distinct set of phrases in this process, made ready on a background thread (the
+    shipped fit loads in about 0.3 s, fitting anew takes about 1.4 s) that start-up need not wait for. The
+    first sentence that needs it waits for what is left; an exact phrase never does. None: no fit can be had
+    (logged), so the phrases alone decide."""
     key = (tuple((p.intent, p.text) for p in intents.phrases()), intents.out_of_scope)
     with _TRAINING:
         if key not in _CLASSIFIERS:
-            future: Future[IntentClassifier] = Future()
+            future: Future[IntentClassifier | None] = Future()
             # A daemon thread, not an executor's: "goodbye" must not wait for training to end.
             threading.Thread(target=_train_into, args=(future, intents), name="intent-classifier",
                              daemon=True).start()
@@ -77,7 +81,7 @@ def classifier_for(intents: IntentSet) -> Future[IntentClassifier]:
         return _CLASSIFIERS[key]
 
 
-def _train_into(future: Future[IntentClassifier], intents: IntentSet) -> None:
+def _train_into(future: Future[IntentClassifier | None], intents: IntentSet) -> None:
     if not future.set_running_or_notify_cancel():
         return
     try:
@@ -86,12 +90,16 @@ def _train_into(future: Future[IntentClassifier], intents: IntentSet) -> None:
         future.set_exception(exc)
 
 
-def _train(intents: IntentSet) -> IntentClassifier:
+def _train(intents: IntentSet) -> IntentClassifier | None:
     """With the sentence embeddings where their model is installed (the phrases' vectors cached on disk),
-    else on n-grams alone."""
+    else on n-grams alone; None when neither a fit nor scikit-learn to make one is there."""
     from assistant.understanding.meaning import SentenceMeaning  # noqa: PLC0415 - loads on the trainer thread
 
-    return IntentClassifier(intents, meaning=SentenceMeaning.installed())
+    try:
+        return IntentClassifier(intents, meaning=SentenceMeaning.installed())
+    except ModelError as exc:
+        log.warning("understanding the phrases only, not paraphrases: %s", exc)
+        return None
 
 
 class IntentMatcher:
@@ -173,7 +181,8 @@ class IntentMatcher:
         our goals" is one word from "remind us of our rules", but means the goals."""
         if not paraphrases or self._classifier is None or not self._classifier.done():
             return False  # never waits for the classifier's training: the phrase stands meanwhile
-        other = self._classifier.result().classify(text, allowed, REWORDED_PROBABILITY)
+        classifier = self._classifier.result()
+        other = classifier.classify(text, allowed, REWORDED_PROBABILITY) if classifier is not None else None
         return other is not None and other != intent
 
     def _closest_phrase(self, text: str, intent: str) -> Phrase:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from assistant.errors import ModelError
 from assistant.paths import cache_dir
 from assistant.private_files import write_private
-from assistant.understanding.embeddings import SentenceEmbedder
+from assistant.understanding.embeddings import INT8_FILE, SentenceEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,12 @@ class SentenceMeaning:
         except ModelError as exc:
             log.warning("understanding paraphrases by wording only: %s", exc)
             return None
+
+    @property
+    def model_identity(self) -> str:
+        """Which embeddings these are, the same on every install: the way the model runs and its pinned SHA-256
+        (a file with another one is never loaded)."""
+        return f"{self._embedder.backend}:{INT8_FILE[2]}"
 
     def embed(self, text: str) -> Vectors:
         vector: Vectors = self._embed_one(text)
