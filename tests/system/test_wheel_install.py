@@ -114,3 +114,26 @@ def test_the_language_data_loads_from_a_zipped_install(installed: tuple[Path, Pa
     assert result.returncode == 0, result.stderr
     phrases, decks = map(int, result.stdout.split())
     assert phrases > 1000 and decks == 4
+
+
+def test_the_installed_product_hears_with_nothing_it_never_imports(installed: tuple[Path, Path, str],
+                                                                  tmp_path: Path) -> None:
+    """No audio decoder, SciPy or scikit-learn is installed (Whisper's input and the classifier's fit are the
+    product's own), the installed Whisper still hears a spoken command, and the whole virtualenv stays within
+    the 700 MB budget of a Raspberry Pi's SD card."""
+    from tests.support.speech_fixtures import synthesize_piper  # noqa: PLC0415 - only this test speaks
+
+    venv, _, _ = installed
+    wav = synthesize_piper("start our check-in", tmp_path / "said.wav")
+    probe = ("import importlib.util as u, sys; from assistant.audio.samples import read_wav;"
+             " from assistant.hearing.engines.whisper_engine import WhisperRecognizer;"
+             " print([m for m in ('faster_whisper', 'av', 'scipy', 'sklearn') if u.find_spec(m)]);"
+             " from pathlib import Path; print(WhisperRecognizer().transcribe(read_wav(Path(sys.argv[1]))).text)")
+    heard = _run(venv / "bin" / "python", "-c", probe, wav, cwd=tmp_path, timeout=120)
+    assert heard.returncode == 0, heard.stderr
+    absent, text = heard.stdout.split("\n")[:2]
+    assert absent == "[]" and "start our check" in text.lower(), heard.stdout
+    sizes = _run(venv / "bin" / "python", CHECKOUT / "scripts" / "venv_size.py", cwd=tmp_path)
+    assert sizes.returncode == 0, sizes.stderr
+    total = int(sizes.stdout.strip().splitlines()[-1].split("**")[3])
+    assert total <= 700, sizes.stdout
