@@ -1,7 +1,8 @@
 """What a sentence means when it is not one of the phrases: a linear classifier over word and character
 n-grams and, where the model is installed, sentence embeddings (assistant/understanding/embeddings.py),
-trained at start-up on the intents' phrases, with the out-of-scope sentences
-(`intents/<lang>/out_of_scope.yaml`) as a class of their own so it can say "none of them".
+fitted on the intents' phrases, with the out-of-scope sentences (`intents/<lang>/out_of_scope.yaml`) as a
+class of their own so it can say "none of them". The fit of the shipped phrases ships in the package
+(assistant/understanding/fitted.py); other phrases are fitted at start-up where scikit-learn is installed.
 
 The fuzzy matcher answers first (an exact or near-exact phrase, with its slot values); this answers the
 paraphrases people actually say ("um, things are getting way too tense") that no template spells out.
