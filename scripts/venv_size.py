@@ -40,7 +40,7 @@ def main() -> None:
     top = parser.parse_args().top
     sizes = sorted(package_sizes().items(), key=lambda item: -item[1])
     total = tree_size(Path(sys.prefix))
-    print(f"| package | MB | share |\n|---|---:|---:|")
+    print("| package | MB | share |\n|---|---:|---:|")
     for name, size in sizes[:top]:
         print(f"| {name} | {size / MB:.0f} | {100 * size / total:.0f}% |")
     rest = sum(size for _, size in sizes[top:])
