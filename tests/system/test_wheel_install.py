@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.speech_fixtures import synthesize_piper
+
 CHECKOUT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -121,8 +123,6 @@ def test_the_installed_product_hears_with_nothing_it_never_imports(installed: tu
     """No audio decoder, SciPy or scikit-learn is installed (Whisper's input and the classifier's fit are the
     product's own), the installed Whisper still hears a spoken command, and the whole virtualenv stays within
     the 700 MB budget of a Raspberry Pi's SD card."""
-    from tests.support.speech_fixtures import synthesize_piper  # noqa: PLC0415 - only this test speaks
-
     venv, _, _ = installed
     wav = synthesize_piper("start our check-in", tmp_path / "said.wav")
     probe = ("import importlib.util as u, sys; from assistant.audio.samples import read_wav;"
