@@ -2,6 +2,7 @@
 """Speed and memory of the speech loop, printed as tables with medians (targets in docs/measurements.md).
 
     .venv/bin/python -m scripts.bench [--repeats N]
+    .venv/bin/python -m scripts.bench --pin 0 [--repeats N]   # the Raspberry Pi budget on one core alone
 
 Measures, on this machine: intent-match latency per utterance; recognition time and real-time factor
 per engine for espeak-ng test WAVs; time from the end of an utterance to the first reply audio
@@ -11,6 +12,8 @@ endpointing window; adaptive endpointing (a whole command ends early) against th
 it ends early, cuts an utterance, or changes what is understood; barge-in reaction time, catch rate and
 false barge-ins per hour of the assistant's own speech, with and without echo cancellation
 (tests/support/loopback.py); start-up time; peak memory.
+With `--pin CORE` only the Raspberry Pi budget runs, on that core alone (scripts/bench_pi.py): end of speech
+→ first reply audio with Whisper and Piper, the wake stage's CPU, start-up.
 Nothing here is a test: it prints numbers, it does not judge them.
 """
 
@@ -231,8 +234,14 @@ def bench_cache_after_evening(work: Path) -> list[list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--pin", type=int, metavar="CORE", help="only the Raspberry Pi budget, on this core alone")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="togetherly-bench-"))
+    if args.pin is not None:
+        try:
+            return pi_budget(args.pin, work, args.repeats)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     try:
         wavs = {text: synthesize(text, work / f"en-{i}.wav") for i, text in enumerate(COMMANDS + ANSWERS)}
         print(f"Togetherly benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
@@ -305,6 +314,24 @@ def main() -> int:
 
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def pi_budget(core: int, work: Path, repeats: int) -> int:
+    """The turn, the wake stage and start-up on `core` alone (children started from here inherit it)."""
+    from scripts import bench_pi  # noqa: PLC0415
+
+    os.sched_setaffinity(0, {core})
+    print(f"Togetherly on one core (core {core} of {os.cpu_count()}), Python {sys.version.split()[0]}, "
+          f"{repeats} repeats")
+    table("End of speech → first reply audio on one core (ms, Whisper tiny.en as live, Piper joe's first "
+          "sentence; target p50 ≤ 300)", ["stage", "p50", "p95"], bench_pi.turn_rows(work, repeats))
+    table("The wake stage on one core (the name said every 30 s over babble at 15 dB)",
+          ["stage", "audio s", "CPU of the core", "ms per 80 ms chunk", "fired"], bench_pi.wake_stage_cpu(work))
+    startup = bench_startup("whisper", bench_pi.silence_wav(work), repeats, ["--save-speech", str(work / "spoken")])
+    startup[0] = "whisper + Piper voice"
+    table("Start-up on one core (process start to welcome line) and peak memory",
+          ["engine", "start-up ms p50", "peak RSS MB"], [startup])
     return 0
 
 

@@ -109,6 +109,14 @@ def split_long(samples: Samples, window_s: int = FULL_WINDOW_S) -> list[Samples]
     return [*pieces, samples]
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (a pinned service, a container), not all the machine has: more
+    threads than cores only wait for each other."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 class WhisperRecognizer:
     name = "whisper"
 
@@ -122,7 +130,7 @@ class WhisperRecognizer:
         except ImportError as exc:
             raise ModelError("Whisper needs ctranslate2 and tokenizers: pip install togetherly "
                              "(or: pip install ctranslate2 tokenizers)") from exc
-        threads = threads or os.cpu_count() or 1
+        threads = threads or _usable_cores()
         try:
             self._model = ctranslate2.models.Whisper(str(files.folder), device="cpu", compute_type="int8",
                                                      intra_threads=threads)
