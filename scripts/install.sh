@@ -31,6 +31,6 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extras"
-# Embed the phrases once now (about 20 s; cached), so the first start has its meaning stage ready.
+# Embed the phrases once now (about 25 s; cached), so the first start has its meaning stage ready.
 .venv/bin/togetherly intents warm
 echo "Installed. Run: .venv/bin/togetherly --help"
