@@ -20,8 +20,10 @@ from assistant.quiet_hours import CLOCK_PATTERN, HOURS_PATTERN
 CONFIG_FILE_NAME = "config.yaml"
 
 Engine = Literal["auto", "whisper", "pocketsphinx", "vosk"]
-EveningStep = Literal["checkin", "appreciation", "question", "hug", "good_night"]
+EveningStep = Literal["checkin", "appreciation", "question", "hug", "stress_talk", "closeness", "good_night"]
 EVENING_STEPS: tuple[EveningStep, ...] = ("checkin", "appreciation", "question", "hug", "good_night")
+"""The steps an evening has unless the config file says otherwise; the stress talk and a set of the
+thirty-six questions are longer, so a couple adds them (`evening_steps` in config.yaml)."""
 WakeWord = Literal["togetherly", "hey_jarvis", "okay_nabu", "alexa", "hey_mycroft", "off"]
 WAKE_WORDS: tuple[WakeWord, ...] = ("togetherly", "hey_jarvis", "okay_nabu", "alexa", "hey_mycroft", "off")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -2,10 +2,10 @@
 silent eye contact: in the spirit of Aron and colleagues' 1997 study, in our own words
 (`intents/<lang>/closeness/questions.yaml`).
 
-All at once (about forty-five minutes) or one set an evening: the place is kept in the notes
-(`rituals.closeness_asked`), and "continue our thirty-six questions" picks up there. The answers are the
-couple's own conversation: only "next", "skip", "repeat", "help", "stop" and "that's enough" are listened
-for, and nothing they say is kept.
+All at once (about forty-five minutes) or one set an evening (also as a step of the evening ritual): the
+place is kept in the notes (`rituals.closeness_asked`), and "continue our thirty-six questions" picks up
+there. The answers are the couple's own conversation: only "next", "skip", "repeat", "help", "stop" and
+"that's enough" are listened for, and nothing they say is kept.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.config import EveningStep
 from assistant.data_files import load_model
 from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flow import Flow
@@ -53,8 +54,16 @@ class ClosenessFlow(Flow):
     summary_key: str = "closeness.summary"
     capability_key: str = "closeness.capability"
     listens: tuple[tuple[str, tuple[str, ...]], ...] = (("closeness", QUESTION_COMMANDS),)
+    evening_step: EveningStep | None = "closeness"
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
+        self._sit(ctx, trigger, one_set=False)
+
+    def evening(self, ctx: Conversation) -> None:
+        """One set, from where they left off (the eyes too, once the last set is done)."""
+        self._sit(ctx, None, one_set=True)
+
+    def _sit(self, ctx: Conversation, trigger: Utterance | None, *, one_set: bool) -> None:
         stored = ctx.notes.quietly()
         asked = stored.rituals.closeness_asked
         if (trigger is not None and trigger.intent == "closeness_restart") or asked >= len(questions()):
@@ -71,7 +80,7 @@ class ClosenessFlow(Flow):
                 ctx.say("closeness.explain_short")
             place = [asked]
             with contextlib.suppress(FlowCancelled):  # "stop" (or goodbye): the place is kept, as for "enough"
-                self.ask_from(ctx, place)
+                self.ask_from(ctx, place, one_set=one_set)
             asked = place[0]
             ctx.notes.save_quietly(ClosenessAsked(asked=asked))
             if asked < len(questions()):
@@ -82,8 +91,9 @@ class ClosenessFlow(Flow):
             ctx.notes.save_quietly(ClosenessAsked(asked=0, finished_at=ctx.clock.now()))
             ctx.say("closeness.finished")
 
-    def ask_from(self, ctx: Conversation, place: list[int]) -> None:
-        """Ask in turns from the question `place` holds, keeping it up to date, until they stop for tonight."""
+    def ask_from(self, ctx: Conversation, place: list[int], *, one_set: bool = False) -> None:
+        """Ask in turns from the question `place` holds, keeping it up to date, until they stop for tonight
+        (`one_set`: at the end of this set at the latest)."""
         partners = ctx.settings.partners
         while (asked := place[0]) < len(questions()):
             if asked % SET_SIZE == 0:
@@ -97,6 +107,8 @@ class ClosenessFlow(Flow):
                 return
             asked = place[0] = asked + 1
             ctx.notes.save_quietly(ClosenessAsked(asked=asked))
+            if one_set and asked % SET_SIZE == 0:
+                return
             if asked % SET_SIZE == 0 and asked < len(questions()) and ctx.ask_choice(
                     "closeness.set_done", ("continue", "next", "yes", "no", "enough_questions"),
                     set=asked // SET_SIZE, next=asked // SET_SIZE + 1) in ("no", "enough_questions"):

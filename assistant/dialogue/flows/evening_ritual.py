@@ -1,5 +1,6 @@
 """The bedside evening ritual: the check-in, one appreciation each, one question from the game, the
-twenty-second hug and a good-night line, in the order the config file gives (`evening_steps`).
+twenty-second hug and a good-night line, in the order the config file gives (`evening_steps`), which can
+also add the stress-reducing conversation and one set of the thirty-six questions.
 
 Each step is announced with a short "ready?", where "skip" (or "no") passes it and "short version"
 switches to the two-minute version: one line each, no question, no more "ready?" prompts. The
@@ -23,12 +24,14 @@ from assistant.notes.models import AppreciationNote, CheckInNote, PartnerCheckIn
 GO_INTENTS = ("yes", "continue", "next")
 SKIP_INTENTS = ("skip", "no")
 SHORT_INTENT = "short_version"
-PROMPTED_STEPS: frozenset[EveningStep] = frozenset({"checkin", "appreciation", "question", "hug"})
 BEFORE: dict[EveningStep, str] = {"checkin": "evening.before_checkin", "appreciation": "evening.before_appreciation",
-                                  "question": "evening.before_question", "hug": "evening.before_hug"}
-"""The "ready?" that announces each prompted step."""
-SHORT_LEAVES_OUT: frozenset[EveningStep] = frozenset({"question"})
-"""The question waits for the couple to talk it over: too long for a two-minute night."""
+                                  "question": "evening.before_question", "hug": "evening.before_hug",
+                                  "stress_talk": "evening.before_stress_talk",
+                                  "closeness": "evening.before_closeness"}
+"""The "ready?" that announces each prompted step (all but good night)."""
+PROMPTED_STEPS: frozenset[EveningStep] = frozenset(BEFORE)
+SHORT_LEAVES_OUT: frozenset[EveningStep] = frozenset({"question", "stress_talk", "closeness"})
+"""They wait for the couple to talk: too long for a two-minute night."""
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.config import EveningStep
 from assistant.dialogue.conversation import Conversation, FlowCancelled, SessionEnding
 from assistant.dialogue.flow import Flow
 from assistant.dialogue.timer import Countdown, whole_seconds_left
@@ -43,6 +44,7 @@ class StressTalkFlow(Flow):
     summary_key: str = "stress_talk.summary"
     capability_key: str = "stress_talk.capability"
     listens: tuple[tuple[str, tuple[str, ...]], ...] = (("stress_talk", COMMANDS),)
+    evening_step: EveningStep | None = "stress_talk"
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         minutes = turn_minutes(ctx, trigger)

@@ -154,3 +154,38 @@ def test_spoken_evening_ritual_with_skips_and_a_hug(tmp_path: Path) -> None:
     assert s.lines.count("(chime: hug end)") == 1
     assert s.count("evening.good_night") == 1
     assert stored(s).rituals.hugs[0].completed and stored(s).notes == []
+
+
+def test_the_stress_talk_as_an_evening_step(tmp_path: Path) -> None:
+    settings = Settings(partner_one="Sam", partner_two="Alex", evening_steps=["stress_talk", "good_night"])
+    s = evening(tmp_path, ["start our evening ritual", "yes", "", "", "yes", "goodbye"], settings)
+    assert s.count("evening.before_stress_talk") == 1 and s.count("stress_talk.explain") == 1
+    assert s.count("stress_talk.turn_second", speaker="Alex", listener="Sam", length="10 minutes") == 1
+    [record] = stored(s).rituals.stress_talks
+    assert (record.completed, record.felt_heard) == (True, True)
+    thanks = next(i for i, line in enumerate(s.lines) if line in s.variants("stress_talk.thanks_heard"))
+    good_night = next(i for i, line in enumerate(s.lines) if line in s.variants("evening.good_night"))
+    assert thanks < good_night, "the evening goes on after the talk"
+
+
+def test_one_set_of_the_thirty_six_as_an_evening_step_then_the_next_evening_goes_on(tmp_path: Path) -> None:
+    from assistant.dialogue.flows.closeness import questions  # noqa: PLC0415 - only these tests ask them
+
+    settings = Settings(partner_one="Sam", partner_two="Alex", evening_steps=["closeness", "hug", "good_night"])
+    s = evening(tmp_path, ["start our evening ritual", "yes", *["next"] * 12, "no", "goodbye"], settings)
+    assert s.count("evening.before_closeness") == 1 and s.count("closeness.set_start", set=1) == 1
+    assert s.count("closeness.set_done", set=1, next=2) == 0, "one set a night: no question of going on"
+    assert s.count("closeness.paused", set=2, number=1) == 1 and stored(s).rituals.closeness_asked == 12
+    assert s.count("evening.before_hug") == 1 and s.count("evening.good_night") == 1
+    s = evening(tmp_path, ["start our evening ritual", "yes", "next", "stop", "goodbye"], settings)
+    assert s.count("closeness.resume", set=2, number=1) == 1 and s.said(questions()[12])
+    assert stored(s).rituals.closeness_asked == 13
+
+
+def test_the_short_version_leaves_the_long_steps_out(tmp_path: Path) -> None:
+    settings = Settings(partner_one="Sam", partner_two="Alex",
+                        evening_steps=["stress_talk", "closeness", "appreciation", "good_night"])
+    s = evening(tmp_path, ["we're tired", "the soup", "the walk", "goodbye"], settings)
+    assert s.count("evening.greet_short") == 1
+    assert s.count("stress_talk.explain") == 0 and s.count("closeness.explain") == 0
+    assert appreciations(s) == [("Sam", "the soup"), ("Alex", "the walk")]
