@@ -12,9 +12,12 @@ cues are, so "drift" is how far the last cue is from t0 + N*T. Scenarios:
   audio quiet   SpeechListener on a paced 50 ms-block source of near-silence (like a microphone)
   audio talk    the same, with someone talking through every deadline (an utterance in progress)
   hug flow      the whole HugTimerFlow (3 s hugs: its shortest), start chime to end chime
+  stress turn   the stress talk's turn timer (listening privately) then the swap chime, T s turns
+  eye contact   the whole eye-contact gaze (EyeContactFlow.time, T s), start chime to end chime
   sleep(T)      for contrast: a cue after time.sleep(T) each round, the chained-sleep design
 
-Nothing here is a test: it prints numbers, it does not judge them (the target is 50 ms).
+Nothing here is a test: it prints numbers, it does not judge them (the target is 50 ms; for the stress
+talk's turns and the eye contact, 10 ms p99).
 """
 
 from __future__ import annotations
@@ -39,8 +42,11 @@ from assistant.audio.samples import SAMPLE_RATE, Samples, dithered_silence, read
 from assistant.audio.sources import BLOCK_SECONDS
 from assistant.clock import SystemClock
 from assistant.config import Settings
-from assistant.dialogue.conversation import Conversation
+from assistant.dialogue.conversation import Conversation, FlowCancelled
+from assistant.dialogue.flows.eye_contact import EyeContactFlow
 from assistant.dialogue.flows.hug_timer import COMMANDS, HugTimerFlow
+from assistant.dialogue.flows.stress_talk import time_turn
+from assistant.dialogue.timer import Countdown
 from assistant.hearing.requests import Listener
 from assistant.hearing.speech_listener import SpeechListener
 from assistant.hearing.text_listener import TextListener
@@ -107,10 +113,17 @@ def chained_timers(ctx: Conversation, sink: StampingSink, count: int, seconds: f
     """Lateness of each end cue (ms) and the drift of the last one (ms), deadlines from one start."""
     t0 = time.monotonic()
     deadlines = [t0 + (k + 1) * seconds for k in range(count)]
+    misheard = 0
     for deadline in deadlines:
-        while ctx.wait_until(deadline, COMMANDS) is not None:
-            pass
+        while True:
+            try:
+                if ctx.wait_until(deadline, COMMANDS) is None:
+                    break
+            except FlowCancelled:  # the talk misheard as "stop": here the timer keeps on, to be measured
+                misheard += 1
         ctx.speaker.chime("hug_end")
+    if misheard:
+        print(f"  (the talk was heard as a stop {misheard} times; the timers ran on)")
     late = [(stamp - deadline) * 1000 for stamp, deadline in zip(sink.stamps, deadlines, strict=True)]
     return late, late[-1]
 
@@ -124,6 +137,30 @@ def hug_flow(ctx: Conversation, sink: StampingSink, count: int) -> tuple[list[fl
         start, end = sink.stamps[before + 1], sink.stamps[before + 2]
         late.append((end - start - 3) * 1000)
     return late, None
+
+
+def stress_turns(ctx: Conversation, sink: StampingSink, count: int, seconds: float) -> tuple[list[float], None]:
+    late: list[float] = []
+    for _ in range(count):
+        timer = Countdown(ctx.clock, seconds)
+        time_turn(ctx, timer)
+        ctx.chime("hug_end")  # the swap, as the flow chimes it
+        late.append((sink.stamps[-1] - (timer.deadline or 0.0)) * 1000)
+    return late, None
+
+
+def eye_contact(ctx: Conversation, sink: StampingSink, count: int, seconds: float) -> tuple[list[float], None]:
+    late: list[float] = []
+    for _ in range(count):
+        before = len(sink.stamps)
+        EyeContactFlow().time(ctx, round(seconds))
+        start, end = sink.stamps[before + 1], sink.stamps[before + 2]  # the ready line, then the two chimes
+        late.append((end - start - round(seconds)) * 1000)
+    return late, None
+
+
+def percentile_99(late: list[float]) -> float:
+    return statistics.quantiles(late, n=100, method="inclusive")[-1] if len(late) >= 2 else late[0]
 
 
 def sleeps(count: int, seconds: float, sink: StampingSink) -> tuple[list[float], float]:
@@ -140,8 +177,8 @@ def sleeps(count: int, seconds: float, sink: StampingSink) -> tuple[list[float],
 def row(name: str, late: list[float], drift: float | None) -> str:
     p95 = statistics.quantiles(late, n=20, method="inclusive")[-1] if len(late) >= 2 else late[0]
     drift_text = "-" if drift is None else f"{drift:8.1f}"
-    return (f"{name:<13} {len(late):>6} {statistics.median(late):>10.1f} {p95:>8.1f} {max(late):>8.1f} "
-            f"{drift_text:>9}")
+    return (f"{name:<13} {len(late):>6} {statistics.median(late):>10.1f} {p95:>8.1f} {percentile_99(late):>8.1f} "
+            f"{max(late):>8.1f} {drift_text:>9}")
 
 
 def main() -> int:
@@ -181,13 +218,22 @@ def main() -> int:
             return hug_flow(conversation(TextListener(pipe, clock=SystemClock()), sink, folder / "h"), sink,
                             args.timers)
 
+        def timed(run: Callable[[Conversation, StampingSink, int, float], tuple[list[float], None]],
+                  label: str) -> Callable[[], tuple[list[float], float | None]]:
+            def go() -> tuple[list[float], float | None]:
+                sink = StampingSink()
+                ctx = conversation(TextListener(pipe, clock=SystemClock()), sink, folder / label)
+                return run(ctx, sink, args.timers, args.seconds)
+            return go
+
         results: list[tuple[str, Callable[[], tuple[list[float], float | None]]]] = [
                    ("text", text), ("audio quiet", audio(dithered_silence(5.0))),
                    ("audio talk", audio(np.concatenate([talk, talk]))), ("hug flow", flow),
+                   ("stress turn", timed(stress_turns, "s")), ("eye contact", timed(eye_contact, "e")),
                    ("sleep(T)", lambda: sleeps(args.timers, args.seconds, StampingSink()))]
         print(f"{args.timers} timers of {args.seconds:g} s each (hug flow: 3 s); lateness of the end cue "
               "after its deadline, ms")
-        print(f"{'scenario':<13} {'timers':>6} {'median':>10} {'p95':>8} {'max':>8} {'drift':>9}")
+        print(f"{'scenario':<13} {'timers':>6} {'median':>10} {'p95':>8} {'p99':>8} {'max':>8} {'drift':>9}")
         for name, run in results:
             print(row(name, *run()), flush=True)
         pipe.close()

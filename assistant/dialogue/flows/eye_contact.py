@@ -33,7 +33,10 @@ class EyeContactFlow(Flow):
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         asked = heard_seconds(trigger.match.text) if trigger is not None else None
-        seconds = min(LONGEST_S, max(SHORTEST_S, asked)) if asked is not None else DEFAULT_S
+        self.time(ctx, min(LONGEST_S, max(SHORTEST_S, asked)) if asked is not None else DEFAULT_S)
+
+    def time(self, ctx: Conversation, seconds: int) -> None:
+        """The silent gaze of `seconds`, a chime at each end (scripts/bench_timers.py times it)."""
         timer = Countdown(ctx.clock, seconds)
         with ctx.help("eye_contact.help"):
             try:

@@ -63,7 +63,7 @@ class StressTalkFlow(Flow):
                     ctx.say("stress_talk.turn_first" if turn == 0 else "stress_talk.turn_second",
                             speaker=speaker, listener=listener, length=ctx.length(minutes * 60))
                     ctx.chime("hug_start")
-                    if not _time_turn(ctx, Countdown(ctx.clock, minutes * 60)):
+                    if not time_turn(ctx, Countdown(ctx.clock, minutes * 60)):
                         break  # "we're done talking", or "stop": the talk ends, the question still comes
                     turns_done += 1
                 ctx.chime("hug_end")
@@ -86,8 +86,9 @@ def turn_minutes(ctx: Conversation, trigger: Utterance | None) -> int:
     return min(LONGEST_MIN, max(SHORTEST_MIN, round(said / 60)))
 
 
-def _time_turn(ctx: Conversation, timer: Countdown) -> bool:
-    """Stay quiet until the turn is over; False when the couple says they are done."""
+def time_turn(ctx: Conversation, timer: Countdown) -> bool:
+    """Stay quiet until the turn is over; False when the couple says they are done. The swap's chime comes
+    straight after (scripts/bench_timers.py times the two)."""
     timer.start()
     while True:
         try:
