@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from assistant.clock import local_day
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.flow import Flow
+from assistant.dialogue.flows.closeness import SET_SIZE
 from assistant.dialogue.flows.spoken_days import spoken_day
 from assistant.dialogue.utterance import Utterance
 from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, NotesFile
@@ -102,7 +103,16 @@ class ProgressFlow(Flow):
             ctx.say("progress.stress_talks", count=report.stress_talks)
         if notes.rituals.weekly_meetings:
             ctx.say("progress.weekly_meeting", day=spoken_day(ctx, local_day(max(notes.rituals.weekly_meetings))))
+        self._closeness(ctx, notes.rituals.closeness_asked, len(notes.rituals.closeness_finished))
         ctx.say("progress.closing")
+
+    @staticmethod
+    def _closeness(ctx: Conversation, asked: int, finished: int) -> None:
+        """Where they are in the thirty-six questions, once begun: a place to come back to, never a task."""
+        if finished:
+            ctx.say("progress.closeness_finished", count=finished)
+        if asked:
+            ctx.say("progress.closeness_place", asked=asked, set=asked // SET_SIZE + 1)
 
     @staticmethod
     def _breaks(ctx: Conversation, report: Progress) -> None:

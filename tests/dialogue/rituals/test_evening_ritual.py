@@ -14,6 +14,7 @@ from assistant.audio.samples import dithered_silence, write_wav
 from assistant.audio.sources import WavFilesSource
 from assistant.clock import ManualClock
 from assistant.config import Settings, load_settings
+from assistant.dialogue.flows.closeness import questions
 from assistant.errors import ConfigError
 from assistant.hearing.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.speech_listener import SpeechListener
@@ -169,8 +170,6 @@ def test_the_stress_talk_as_an_evening_step(tmp_path: Path) -> None:
 
 
 def test_one_set_of_the_thirty_six_as_an_evening_step_then_the_next_evening_goes_on(tmp_path: Path) -> None:
-    from assistant.dialogue.flows.closeness import questions  # noqa: PLC0415 - only these tests ask them
-
     settings = Settings(partner_one="Sam", partner_two="Alex", evening_steps=["closeness", "hug", "good_night"])
     s = evening(tmp_path, ["start our evening ritual", "yes", *["next"] * 12, "no", "goodbye"], settings)
     assert s.count("evening.before_closeness") == 1 and s.count("closeness.set_start", set=1) == 1

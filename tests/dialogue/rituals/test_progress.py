@@ -125,3 +125,16 @@ def test_stress_talks_are_counted_and_make_a_ritual_day(tmp_path: Path) -> None:
     ProgressFlow().run(s.ctx)
     assert s.count("progress.stress_talks", count=1) == 1
     assert s.count("progress.streak", count=1) == 1, "a stress talk today is a ritual day"
+
+
+def test_the_thirty_six_questions_are_mentioned_once_begun(tmp_path: Path) -> None:
+    s = make_session(tmp_path, [], clock=ManualClock(start=NOW))
+    ProgressFlow().run(s.ctx)
+    assert s.count("progress.closeness_place", asked=0, set=1) == 0, "nothing said of what was never tried"
+    notes = NotesFile()
+    notes.rituals.closeness_asked = 14
+    notes.rituals.closeness_finished.append(NOW - timedelta(days=30))
+    s.store.save(notes)
+    ProgressFlow().run(s.ctx)
+    assert s.count("progress.closeness_finished", count=1) == 1
+    assert s.count("progress.closeness_place", asked=14, set=2) == 1
