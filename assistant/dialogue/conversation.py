@@ -18,6 +18,7 @@ from typing import Literal
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.dialogue.answers import Answer, best_reading, unclear
+from assistant.dialogue.corrections import CORRECT_INTENTS, LastAnswer
 from assistant.dialogue.notes_door import NotesDoor
 from assistant.dialogue.policy import MIN_COMMAND_CONFIDENCE, gate
 from assistant.dialogue.responses import Responses
@@ -99,6 +100,8 @@ class Conversation:
     """What flows read and save (`assistant.dialogue.notes_door`)."""
     held_back: list[str] = field(default_factory=list)
     """Problems found while keeping quiet (response keys): said at the next addressed exchange."""
+    last_answer: LastAnswer | None = None
+    """The answer just kept, while it can still be corrected by voice (`assistant.dialogue.corrections`)."""
     _listening: bool = False
     _night_voice: bool = False
     """Whether the voice is tuned for quiet hours (a speaker is built with the day's pace and volume)."""
@@ -458,10 +461,39 @@ class Conversation:
         intent = self.heed(heard)
         return intent if intent in intents else None
 
-    def ask_answer(self, key: str, skippable: bool = True, **values: object) -> str | None:
-        """Ask an open question; the answer's text, or None when skipped."""
+    def ask_answer(self, key: str, skippable: bool = True, *, correct: Callable[[str], None] | None = None,
+                   **values: object) -> str | None:
+        """Ask an open question; the answer's text, or None when skipped. `correct`: the answer is kept, and
+        this replaces it where it is kept should the couple correct it by voice ("that's not what I said")."""
         intent, text = self._exchange(self.say(key, **values), None, skippable)
-        return None if intent == "skip" else text
+        if intent == "skip":
+            return None
+        if correct is not None:
+            self.last_answer = LastAnswer(key, dict(values), text, correct)
+        return text
+
+    def correct_last_answer(self) -> None:
+        """"That's not what I said": the last kept answer's question again, and its new words kept instead."""
+        last = self.last_answer
+        if last is None:
+            self.say("corrections.nothing_to_correct")
+            return
+        self.say("corrections.say_again")
+        intent, text = self._exchange(self.say(last.key, **last.values), None, skippable=True)
+        if intent == "skip" or not text.strip():
+            self.say("corrections.kept_as_was")
+            return
+        last.correct(text)
+        last.text = text
+        log.info("a kept answer was corrected by voice")  # never the words
+        self.say("corrections.replaced")
+
+    def read_back_last_answer(self) -> None:
+        """"What did you hear?": the last kept answer's words, said back."""
+        if self.last_answer is None:
+            self.say("corrections.nothing_to_correct")
+        else:
+            self.say("corrections.heard_back", text=self.last_answer.text)
 
     def ask_choice(self, key: str, choices: Sequence[str], skippable: bool = False, **values: object) -> str:
         """Ask for one of `choices` (intent names); returns the chosen intent (or 'skip')."""
@@ -469,7 +501,8 @@ class Conversation:
         return intent
 
     def _exchange(self, prompt: str, choices: Sequence[str] | None, skippable: bool) -> tuple[str, str]:
-        commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ())
+        commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ()) + \
+            (CORRECT_INTENTS if self.last_answer is not None else ())
         yes_no = choices is not None and {"yes", "no"} <= set(choices)
         silences = misses = 0
         unclear_before: list[tuple[Heard, str]] = []
@@ -490,6 +523,9 @@ class Conversation:
                     silences = 0
                 continue
             if intent == "repeat":
+                self.speaker.say(prompt)
+            elif intent in CORRECT_INTENTS:  # about the answer before this one; then this question again
+                (self.correct_last_answer if intent == "say_answer_again" else self.read_back_last_answer)()
                 self.speaker.say(prompt)
             elif intent == "help":
                 self.say(self.help_key)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.errors import NotesError, TogetherlyError
-from assistant.notes.changes import AddGoal, AddNote, Change
+from assistant.notes.changes import AddGoal, AddNote, Change, ReplaceNote
 from assistant.notes.forgetting import plan_forget
 from assistant.notes.models import Note, NotesFile
 from assistant.notes.query import EntryFilter
@@ -77,6 +77,12 @@ class NotesDoor:
     def save_note(self, note: Note) -> bool:
         """Save, telling the couple if it failed; the conversation goes on either way."""
         return self.save(AddNote(note=note)) is not None
+
+    def corrected(self, note: Note, saved: bool) -> None:
+        """A note's answer was corrected by voice: once saved, the saved note is replaced (its old words gone);
+        a draft is saved as it is when its ritual ends."""
+        if saved:
+            self.save(ReplaceNote(note=note))
 
     def save(self, change: Change) -> NotesFile | None:
         """Save a change (a note, a goal, a hug, ...; assistant/notes/changes.py), telling the couple if it

@@ -153,6 +153,7 @@ class Assistant:
     def _run_ritual(self, flow: Flow, trigger: Utterance | None) -> bool:
         ctx = self.ctx
         log.info("starting flow %s", flow.name)
+        ctx.last_answer = None  # "that's not what I said" is about this ritual's answers from now on
         try:
             if trigger is not None and not self.confirm_if_unsure(trigger):  # "Did you want to take a break?"
                 return True

@@ -53,6 +53,17 @@ class AddNote(_Change):
             notes.notes.append(self.note)
 
 
+class ReplaceNote(_Change):
+    """A note corrected by voice: the saved one with the same id is replaced, so its old words are gone."""
+
+    op: Literal["replace_note"] = "replace_note"
+    note: Note
+    noun: ClassVar[str] = "corrected note"
+
+    def apply(self, notes: NotesFile) -> None:
+        notes.notes = [self.note if n.id == self.note.id else n for n in notes.notes]
+
+
 class AddGoal(_Change):
     op: Literal["add_goal"] = "add_goal"
     goal: Goal
@@ -207,7 +218,7 @@ class ClearParked(_Change):
 
 
 Change = Annotated[
-    AddNote | AddGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak | RecordDateNight
+    AddNote | ReplaceNote | AddGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak | RecordDateNight
     | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements | ParkedOffered | ClearParked
     | ClosenessAsked | RecordWeeklyMeeting,
     Field(discriminator="op"),

@@ -6,6 +6,7 @@ question. Stop keeps what was said so far; skip moves to the next step.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from assistant.config import EveningStep
@@ -37,6 +38,11 @@ class CheckInFlow(Flow):
         partners = ctx.settings.partners
         note = CheckInNote(created_at=ctx.clock.now(), partners=[PartnerCheckIn(partner=p) for p in partners],
                            completed=False)
+        saved = [False]
+
+        def correct(who: int, question: str, text: str) -> None:
+            setattr(note.partners[who], question, text)
+            ctx.notes.corrected(note, saved[0])
         with ctx.help("checkin.help"):
             ctx.say("checkin.greet")
             try:
@@ -44,7 +50,8 @@ class CheckInFlow(Flow):
                     name = partners[who]
                     if question == "high" and who == 1:
                         ctx.say("checkin.turn", name=name)
-                    answer = ctx.ask_answer(ASK[question], name=name)
+                    answer = ctx.ask_answer(ASK[question], name=name,
+                                            correct=functools.partial(correct, who, question))
                     if answer is None:
                         ctx.say("checkin.skipped")
                         continue
@@ -57,6 +64,7 @@ class CheckInFlow(Flow):
                 ctx.say("checkin.stopped")
             finally:
                 if note.has_answers() and ctx.notes.save_note(note):
+                    saved[0] = True
                     ctx.say("checkin.saved" if note.completed else "checkin.saved_partial")
 
 

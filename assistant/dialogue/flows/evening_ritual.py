@@ -90,11 +90,19 @@ class _Evening:
     def appreciation(self) -> None:
         ctx = self.ctx
         for name in ctx.settings.partners:
-            text = ctx.ask_answer("evening.ask_appreciation", name=name)
+            kept: list[AppreciationNote] = []
+
+            def correct(text: str, kept: list[AppreciationNote] = kept) -> None:
+                if kept:
+                    kept[0].text, kept[0].unsure = text, misheard(text)
+                    ctx.notes.corrected(kept[0], saved=True)
+
+            text = ctx.ask_answer("evening.ask_appreciation", name=name, correct=correct)
             if text is None:
                 continue
-            if ctx.notes.save_note(AppreciationNote(created_at=ctx.clock.now(), partner=name, text=text,
-                                                   unsure=misheard(text))):
+            note = AppreciationNote(created_at=ctx.clock.now(), partner=name, text=text, unsure=misheard(text))
+            if ctx.notes.save_note(note):
+                kept.append(note)
                 ctx.say("evening.thanks_appreciation", name=name)
 
     def good_night(self) -> None:

@@ -52,15 +52,25 @@ class TakeNoteFlow(Flow):
             if ctx.notes.save_note(FreeNote(created_at=ctx.clock.now(), text=said)):
                 ctx.say("notes.saved_one_breath")
             return
+        kept: list[FreeNote] = []
+
+        def correct(text: str) -> None:  # "that's not what I said", once it is saved
+            if kept:
+                kept[0].text, kept[0].unsure = text, misheard(text)
+                ctx.notes.corrected(kept[0], saved=True)
+
         with ctx.help("notes.help_take"):
             try:
-                text = ctx.ask_answer("notes.ask_note")
+                text = ctx.ask_answer("notes.ask_note", correct=correct)
             except FlowCancelled:
                 ctx.say("notes.cancelled")
                 return
         if text is None:
             ctx.say("notes.cancelled")
-        elif ctx.notes.save_note(FreeNote(created_at=ctx.clock.now(), text=text, unsure=misheard(text))):
+            return
+        note = FreeNote(created_at=ctx.clock.now(), text=text, unsure=misheard(text))
+        if ctx.notes.save_note(note):
+            kept.append(note)
             ctx.say("notes.saved")
 
 
