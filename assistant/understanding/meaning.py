@@ -72,13 +72,12 @@ class SentenceMeaning:
         return vectors
 
     def cache_file(self, texts: list[str], kind: str = "phrase-vectors", suffix: str = ".npy") -> Path | None:
-        """Where what is derived from `texts` with this model is cached; None when the model file is unreadable."""
-        try:
-            weights = self._embedder.model_file
-            stamp = f"{self._embedder.backend}:{weights.stat().st_size}:{weights.stat().st_mtime_ns}"
-        except OSError:
+        """Where what is derived from `texts` with this model is cached; None when the model file is unreadable.
+        Keyed by the model's pinned SHA-256 (the file was checked against it), not its path or time: a reinstall
+        of the same model embeds nothing again."""
+        if not self._embedder.model_file.is_file():
             return None
-        digest = hashlib.sha256(("\n".join([stamp, *texts])).encode("utf-8")).hexdigest()[:24]
+        digest = hashlib.sha256(("\n".join([self.model_identity, *texts])).encode("utf-8")).hexdigest()[:24]
         return (self._cache or cache_dir()) / f"{kind}-{digest}{suffix}"
 
     def _save(self, path: Path, vectors: Vectors) -> None:

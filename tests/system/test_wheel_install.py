@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.caches import cache_with_phrase_vectors
 from tests.support.speech_fixtures import synthesize_piper
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -88,12 +89,14 @@ def test_the_installed_wake_word_loads_and_is_checked(installed: tuple[Path, Pat
 def test_the_installed_wheel_understands_a_paraphrase_by_meaning_with_no_warning(
         installed: tuple[Path, Path, str], tmp_path: Path) -> None:
     """`pip install togetherly` is the whole product: the sentence-embedding stage loads from what the wheel
-    and its dependencies install (its tokenizer is package data), with no step of its own."""
+    and its dependencies install (its tokenizer is package data), with no step of its own. Its cache holds the
+    phrases' vectors already (the same model's, from the suite's cache), so the fresh process embeds no phrase
+    again and still fits nothing: the fit is the wheel's."""
     venv, _, _ = installed
     probe = ("from assistant import app; m = app.language_matcher(); c = m.classifier;"
              " print(c.meaning is not None, m.match('I think we both need to step back from this').intent)")
     result = _run(venv / "bin" / "python", "-c", probe, cwd=tmp_path,
-                  env_extra={"TOGETHERLY_CACHE_DIR": str(tmp_path / "cache")})
+                  env_extra={"TOGETHERLY_CACHE_DIR": str(cache_with_phrase_vectors(tmp_path / "cache"))})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "need_break"], result.stdout + result.stderr
     assert "wording only" not in result.stderr and "not installed" not in result.stderr, result.stderr

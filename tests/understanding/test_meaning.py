@@ -11,6 +11,7 @@ import pytest
 from assistant.errors import ModelError
 from assistant.understanding.embeddings import SentenceEmbedder
 from assistant.understanding.meaning import SentenceMeaning
+from tests.support.caches import cache_with_phrase_vectors
 from tests.support.harness import INTENTS, make_session, run_assistant
 
 ARGUMENTS = [
@@ -129,6 +130,7 @@ def test_the_fitted_classifier_is_cached_and_gives_the_same_verdicts(tmp_path: P
 
     # Settings other than the shipped fit's (the same model: converged long before), so the cache is used.
     other = WithMeaning(iterations=2500)
+    cache_with_phrase_vectors(tmp_path)
     trained = IntentClassifier(INTENTS, margin=0.0, meaning=SentenceMeaning(embedder, cache=tmp_path), tuned=other)
     [cached] = tmp_path.glob("classifier-*.npz")
     loaded = IntentClassifier(INTENTS, margin=0.0, meaning=SentenceMeaning(embedder, cache=tmp_path), tuned=other)

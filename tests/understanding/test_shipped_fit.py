@@ -18,6 +18,7 @@ from assistant.understanding import fitted
 from assistant.understanding.classifier import IntentClassifier
 from assistant.understanding.intents import IntentSet
 from assistant.understanding.meaning import SentenceMeaning
+from tests.support.caches import cache_with_phrase_vectors
 from tests.support.eval.corpus import items, load_corpus
 
 INTENTS = IntentSet.load_dir(language_dir())
@@ -35,16 +36,6 @@ def meaning() -> SentenceMeaning:
 @pytest.fixture(scope="module")
 def fresh(meaning: SentenceMeaning) -> IntentClassifier:
     return IntentClassifier(INTENTS, meaning=meaning, reuse=False)
-
-
-def _cache_with_vectors(meaning: SentenceMeaning, folder: Path) -> Path:
-    """A cache folder of its own holding only the phrases' vectors, so a child embeds nothing again."""
-    texts = [p.text for p in INTENTS.phrases()] + list(INTENTS.out_of_scope)
-    vectors = meaning.cache_file(texts)
-    assert vectors is not None and vectors.is_file()
-    folder.mkdir()
-    shutil.copy(vectors, folder / vectors.name)
-    return folder
 
 
 def test_the_shipped_fit_is_of_the_phrases_in_intents(fresh: IntentClassifier) -> None:
@@ -75,7 +66,7 @@ def test_without_scikit_learn_paraphrases_are_understood_by_the_shipped_fit(mean
     code = ("from assistant import app; m = app.language_matcher(); c = m.classifier\n"
             "print(c is not None and c.meaning is not None, m.match('I think we both need to step back').intent)\n"
             "print(sorted(n for n in sys.modules if n.split('.')[0] in ('sklearn', 'scipy') and sys.modules[n]))")
-    result = _child(code, _cache_with_vectors(meaning, tmp_path / "cache"))
+    result = _child(code, cache_with_phrase_vectors(tmp_path / "cache"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["True need_break", "[]"], result.stdout + result.stderr
     assert not list((tmp_path / "cache").glob("classifier-*")), "the shipped fit is not copied into the cache"
