@@ -416,7 +416,7 @@ class Conversation:
         Stop (FlowCancelled) and help work as at any prompt. Other speech gets no reply: during a hug
         or a break the couple may be talking to each other, not to us. `private`: see `wait_privately`.
         """
-        allowed = [*WAIT_COMMANDS, *ENDING_COMMANDS, *intents]
+        allowed = [*WAIT_COMMANDS, *ENDING_COMMANDS, *intents, *(() if private else self.correctable())]
         while deadline is None or self.clock.monotonic() < deadline:
             heard = self._hear_privately(allowed, deadline) if private and self.overhears else \
                 self.hear_command(allowed, None, deadline)
@@ -425,6 +425,8 @@ class Conversation:
             intent = self.heed(heard)
             if intent == "help":
                 self.say(self.help_key)
+            elif intent not in intents and self.handled_correction(intent):  # then wait on
+                pass
             elif intent is not None:
                 return heard.match
         return None
@@ -472,6 +474,20 @@ class Conversation:
             self.last_answer = LastAnswer(key, dict(values), text, correct)
         return text
 
+    def correctable(self) -> tuple[str, ...]:
+        """The correction commands, to listen for beside a flow's own while an answer just kept can be corrected."""
+        return CORRECT_INTENTS if self.last_answer is not None else ()
+
+    def handled_correction(self, intent: str | None) -> bool:
+        """`intent` was a correction ("that's not what I said", "what did you hear?"), and it was dealt with."""
+        if intent == "say_answer_again":
+            self.correct_last_answer()
+        elif intent == "what_did_you_hear":
+            self.read_back_last_answer()
+        else:
+            return False
+        return True
+
     def correct_last_answer(self) -> None:
         """"That's not what I said": the last kept answer's question again, and its new words kept instead."""
         last = self.last_answer
@@ -501,8 +517,7 @@ class Conversation:
         return intent
 
     def _exchange(self, prompt: str, choices: Sequence[str] | None, skippable: bool) -> tuple[str, str]:
-        commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ()) + \
-            (CORRECT_INTENTS if self.last_answer is not None else ())
+        commands = FLOW_COMMANDS + ENDING_COMMANDS + (("skip",) if skippable else ()) + self.correctable()
         yes_no = choices is not None and {"yes", "no"} <= set(choices)
         silences = misses = 0
         unclear_before: list[tuple[Heard, str]] = []
@@ -522,10 +537,8 @@ class Conversation:
                     self._pause(prompt)
                     silences = 0
                 continue
-            if intent == "repeat":
-                self.speaker.say(prompt)
-            elif intent in CORRECT_INTENTS:  # about the answer before this one; then this question again
-                (self.correct_last_answer if intent == "say_answer_again" else self.read_back_last_answer)()
+            # A correction is of the answer before this one: this question comes again after it.
+            if intent == "repeat" or self.handled_correction(intent):
                 self.speaker.say(prompt)
             elif intent == "help":
                 self.say(self.help_key)

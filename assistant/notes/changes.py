@@ -64,6 +64,17 @@ class ReplaceNote(_Change):
         notes.notes = [self.note if n.id == self.note.id else n for n in notes.notes]
 
 
+class ReplaceGoal(_Change):
+    """A goal's words corrected by voice: the saved goal with the same id is replaced."""
+
+    op: Literal["replace_goal"] = "replace_goal"
+    goal: Goal
+    noun: ClassVar[str] = "corrected goal"
+
+    def apply(self, notes: NotesFile) -> None:
+        notes.goals = [self.goal if g.id == self.goal.id else g for g in notes.goals]
+
+
 class AddGoal(_Change):
     op: Literal["add_goal"] = "add_goal"
     goal: Goal
@@ -218,8 +229,8 @@ class ClearParked(_Change):
 
 
 Change = Annotated[
-    AddNote | ReplaceNote | AddGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak | RecordDateNight
-    | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements | ParkedOffered | ClearParked
-    | ClosenessAsked | RecordWeeklyMeeting,
+    AddNote | ReplaceNote | AddGoal | ReplaceGoal | MarkGoalDone | GoalReminderGiven | RecordHug | RecordBreak
+    | RecordDateNight | RecordStressTalk | RememberAsked | AddFavourite | AddAgreement | ClearAgreements
+    | ParkedOffered | ClearParked | ClosenessAsked | RecordWeeklyMeeting,
     Field(discriminator="op"),
 ]

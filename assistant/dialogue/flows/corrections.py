@@ -21,10 +21,7 @@ class CorrectionFlow(Flow):
     idle: ClassVar[bool] = True
 
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
-        if trigger is not None and trigger.intent == "what_did_you_hear":
-            ctx.read_back_last_answer()
-        else:
-            ctx.correct_last_answer()
+        ctx.handled_correction(trigger.intent if trigger is not None else "say_answer_again")
 
 
 RITUALS = (CorrectionFlow(),)

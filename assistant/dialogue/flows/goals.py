@@ -21,7 +21,7 @@ from assistant.dialogue.conversation import Conversation, FlowCancelled
 from assistant.dialogue.flow import Flow
 from assistant.dialogue.flows.spoken_days import spoken_date, spoken_day
 from assistant.dialogue.utterance import Utterance
-from assistant.notes.changes import AddGoal, GoalReminderGiven, MarkGoalDone
+from assistant.notes.changes import AddGoal, GoalReminderGiven, MarkGoalDone, ReplaceGoal
 from assistant.notes.models import Goal, NotesFile
 
 log = logging.getLogger(__name__)
@@ -91,18 +91,24 @@ class SetGoalFlow(Flow):
     def run(self, ctx: Conversation, trigger: Utterance | None = None) -> None:
         with ctx.help("goals.help_set"):
             draft: list[Goal] = []  # the goal once its words are known: kept even if stopped at the date
+            saved = [False]
             try:
-                self._ask(ctx, draft)
+                self._ask(ctx, draft, saved)
             except FlowCancelled:
                 if not draft:
                     ctx.say("goals.stopped")
             finally:
-                if draft:
-                    self._save(ctx, draft[0])
+                saved[0] = bool(draft) and self._save(ctx, draft[0])
 
     @staticmethod
-    def _ask(ctx: Conversation, draft: list[Goal]) -> None:
-        text = ctx.ask_answer("goals.ask_goal")
+    def _ask(ctx: Conversation, draft: list[Goal], saved: list[bool]) -> None:
+        def correct(text: str) -> None:  # "that's not what I said": the draft, or the goal once saved
+            if draft:
+                draft[0].text, draft[0].unsure = text, misheard(text)
+                if saved[0]:
+                    ctx.notes.save(ReplaceGoal(goal=draft[0]))
+
+        text = ctx.ask_answer("goals.ask_goal", correct=correct)
         if text is None:
             ctx.say("goals.no_goal")
             return
@@ -113,13 +119,14 @@ class SetGoalFlow(Flow):
         goal.review_on = review_date(choice, local_day(goal.created_at))
 
     @staticmethod
-    def _save(ctx: Conversation, goal: Goal) -> None:
+    def _save(ctx: Conversation, goal: Goal) -> bool:
         if ctx.notes.save(AddGoal(goal=goal)) is None:
-            return
+            return False
         if goal.review_on is None:
             ctx.say("goals.saved_no_date")
         else:
             ctx.say("goals.saved_with_date", date=spoken_date(ctx, goal.review_on))
+        return True
 
 
 @dataclass(frozen=True)

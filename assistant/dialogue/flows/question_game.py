@@ -127,8 +127,10 @@ class _Game:
     def _wait(self) -> str:
         """The next command. Silence and talk that is not a command are the couple's time, not ours."""
         while True:
-            heard = self.ctx.hear_command(GAME_COMMANDS, WAIT_TIMEOUT_S)
+            heard = self.ctx.hear_command([*GAME_COMMANDS, *self.ctx.correctable()], WAIT_TIMEOUT_S)
             intent = self.ctx.heed(heard)
+            if self.ctx.handled_correction(intent):  # the answer just saved, taken again or read back
+                continue
             if heard.status == "silence":
                 if not self.nudged:
                     self.nudged = True
@@ -222,13 +224,21 @@ class _Game:
     def _save_answer(self) -> None:
         question = self.current
         assert question is not None
-        answer = self.ctx.ask_answer("question_game.ask_answer")
+        kept: list[AnswerNote] = []
+
+        def correct(text: str) -> None:  # "that's not what I said", once it is saved
+            if kept:
+                kept[0].text, kept[0].unsure = text, misheard(text)
+                self.ctx.notes.corrected(kept[0], saved=True)
+
+        answer = self.ctx.ask_answer("question_game.ask_answer", correct=correct)
         if answer is None:
             self.ctx.say("question_game.answer_not_saved")
             return
         note = AnswerNote(created_at=self.ctx.clock.now(), question_id=question.id, question=question.text,
                           text=answer, unsure=misheard(answer))
         if self.ctx.notes.save_note(note):
+            kept.append(note)
             self.ctx.say("question_game.answer_saved")
 
     def summarize(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.notes.models import AppreciationNote, CheckInNote, FreeNote
+from assistant.notes.models import AnswerNote, AppreciationNote, CheckInNote, FreeNote
 from tests.support.harness import Session, run_assistant
 
 
@@ -65,3 +65,22 @@ def test_a_new_ritual_ends_the_window(tmp_path: Path) -> None:
     s = run_assistant(tmp_path, ["take a note", "buy milk", "time a hug", "stop", "that's not what I said",
                                  "goodbye"])
     assert s.count("corrections.nothing_to_correct") == 1
+
+
+def test_a_goal_is_corrected_as_a_draft_and_once_saved(tmp_path: Path) -> None:
+    s = run_assistant(tmp_path, ["let's set a goal", "walk the coast bath", "that's not what I said",
+                                 "walk the coast path", "no date", "goodbye"])
+    [goal] = s.store.load().goals
+    assert goal.text == "walk the coast path"
+    s = run_assistant(tmp_path / "later", ["let's set a goal", "learn to sale", "no date", "you misheard me",
+                                           "learn to sail", "goodbye"])
+    [goal] = s.store.load().goals
+    assert goal.text == "learn to sail" and "sale" not in s.store.path.read_text()
+
+
+def test_a_saved_answer_of_the_question_game_is_corrected(tmp_path: Path) -> None:
+    s = run_assistant(tmp_path, ["ask us a question", "note that", "the coats", "what did you hear",
+                                 "that's not what I said", "the coast", "that's enough", "goodbye"])
+    [answer] = [n for n in s.store.load().notes if isinstance(n, AnswerNote)]
+    assert answer.text == "the coast" and s.count("corrections.heard_back", text="the coats") == 1
+    assert "coats" not in s.store.path.read_text()
