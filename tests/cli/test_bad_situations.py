@@ -103,6 +103,7 @@ def test_a_damaged_notes_file_is_told_aloud_and_kept(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_damaged_notes_file_is_told_once_at_the_start_and_new_notes_are_saved(tmp_path: Path) -> None:
     (tmp_path / "notes.json").write_text(DAMAGED)
+    (tmp_path / "config.yaml").write_text('quiet_hours: ""\n')  # daytime at any hour: said at once
     result = togetherly("--text", "--data-dir", tmp_path, stdin="take a note\nbuy milk\ngoodbye\n")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

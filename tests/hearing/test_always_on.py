@@ -303,6 +303,9 @@ def _run(folder: Path, tmp_path: Path, *files: str) -> str:
     data = tmp_path / "data"
     if data.exists():
         shutil.rmtree(data)
+    data.mkdir(parents=True)
+    # Daytime behaviour at any hour (quiet hours soften the chimes; they are tested on the manual clock).
+    (data / "config.yaml").write_text('quiet_hours: ""\n')
     result = subprocess.run([sys.executable, "-m", "assistant", "--wav", *(str(folder / f) for f in files),
                              "--data-dir", str(data), "--partner-one", "Sam", "--partner-two", "Alex"],
                             capture_output=True, text=True, timeout=300)

@@ -27,7 +27,8 @@ LAYERS = {
 """Each top-level module or folder of `assistant`, by height: a layer imports only from lower ones (and
 from itself)."""
 DIALOGUE = {"conversation": 0, "notes_door": 0, "spoken_text": 0, "policy": 0, "responses": 0, "timer": 0,
-            "decks": 0, "utterance": 0, "answers": 0, "offers": 0, "flow": 1, "flows": 2, "runner": 3, "states": 4}
+            "decks": 0, "utterance": 0, "answers": 0, "corrections": 0, "offers": 0, "flow": 1, "flows": 2,
+            "runner": 3, "states": 4}
 """Inside the dialogue layer: the conversation (and what it uses) below what a flow is, that below the flows,
 the flows below the loop that runs them and the table of what each state listens for."""
 
